@@ -1,0 +1,245 @@
+"""Industrial clusters (with their centralized wastewater treatment plant) and inspections."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clusters.choices import InspectionResult, WastewaterStandard
+from clusters.querysets import ClusterQuerySet, InspectionQuerySet
+from registry.fields import CODE_REGEX, CodeField, dates_in_order
+from registry.models import District, VersionedModel
+
+#: Decree 32/2024/NĐ-CP: a cluster covers 10–75 ha. Outside that range is a warning only.
+RECOMMENDED_AREA_HA = (Decimal("10"), Decimal("75"))
+
+
+class IndustrialCluster(VersionedModel):
+    """An industrial cluster (cụm công nghiệp), its lifecycle and its treatment plant."""
+
+    DISTRICT_PATH = "district"  # see registry.scoping
+
+    code = CodeField(
+        _("code"),
+        help_text=_("The registry's own stable code: letters, digits and hyphens."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="clusters", verbose_name=_("district")
+    )
+    address = models.CharField(_("address / commune"), max_length=255, blank=True)
+    area_ha = models.DecimalField(
+        _("planned area (ha)"),
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Greater than 0. Decree 32/2024/NĐ-CP sets 10–75 ha; outside is a warning."),
+    )
+    decision_no = models.CharField(_("establishment decision number"), max_length=100, blank=True)
+    established_on = models.DateField(_("establishment decision date"), null=True, blank=True)
+    developer = models.CharField(_("infrastructure developer"), max_length=255, blank=True)
+    construction_started_on = models.DateField(_("construction started on"), null=True, blank=True)
+    operating_since = models.DateField(_("in operation since"), null=True, blank=True)
+    closed_on = models.DateField(
+        _("closed on"),
+        null=True,
+        blank=True,
+        help_text=_("Removed from the plan, cancelled or merged."),
+    )
+    occupancy_percent = models.DecimalField(
+        _("occupancy rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    tenant_count = models.PositiveIntegerField(_("tenant businesses"), null=True, blank=True)
+
+    # The centralized wastewater treatment plant: at most one per cluster, so part of it.
+    wwtp_construction_started_on = models.DateField(
+        _("treatment plant construction started on"), null=True, blank=True
+    )
+    wwtp_operating_since = models.DateField(
+        _("treatment plant in operation since"), null=True, blank=True
+    )
+    wwtp_capacity_m3_per_day = models.DecimalField(
+        _("treatment plant design capacity (m³/day)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    wwtp_standard = models.CharField(
+        _("regulation for the effluent"),
+        max_length=20,
+        choices=WastewaterStandard.choices,
+        blank=True,
+    )
+    wwtp_automatic_monitoring = models.BooleanField(
+        _("automatic continuous monitoring"),
+        default=False,
+        help_text=_("Required by the 2020 Law on Environmental Protection."),
+    )
+
+    history = HistoricalRecords()
+    objects = ClusterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("industrial cluster")
+        verbose_name_plural = _("industrial clusters")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=CODE_REGEX),
+                name="cluster_code_alphabet",
+                violation_error_message=_(
+                    "The code may contain only letters A–Z, digits and single hyphens."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(area_ha__gt=0),
+                name="cluster_area_positive",
+                violation_error_message=_("The planned area must be greater than 0 ha."),
+            ),
+            models.CheckConstraint(
+                condition=Q(occupancy_percent__isnull=True)
+                | Q(occupancy_percent__gte=0, occupancy_percent__lte=100),
+                name="cluster_occupancy_0_100",
+                violation_error_message=_("The occupancy rate must be between 0 and 100 %."),
+            ),
+            models.CheckConstraint(
+                condition=Q(wwtp_capacity_m3_per_day__isnull=True)
+                | Q(wwtp_capacity_m3_per_day__gte=0),
+                name="cluster_wwtp_capacity_not_negative",
+                violation_error_message=_("The treatment plant capacity cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(wwtp_standard="") | Q(wwtp_standard__in=WastewaterStandard.values),
+                name="cluster_wwtp_standard_valid",
+                violation_error_message=_("Choose a regulation from the list."),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("established_on", "construction_started_on"),
+                name="cluster_construction_after_establishment",
+                violation_error_message=_(
+                    "Construction cannot start before the establishment decision."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("established_on", "operating_since"),
+                name="cluster_operation_after_establishment",
+                violation_error_message=_(
+                    "The cluster cannot go into operation before the establishment decision."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("construction_started_on", "operating_since"),
+                name="cluster_operation_after_construction",
+                violation_error_message=_(
+                    "The cluster cannot go into operation before its construction started."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("established_on", "closed_on"),
+                name="cluster_closed_after_establishment",
+                violation_error_message=_(
+                    "The closing date cannot be before the establishment decision."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("wwtp_construction_started_on", "wwtp_operating_since"),
+                name="cluster_wwtp_operation_after_construction",
+                violation_error_message=_(
+                    "The treatment plant cannot operate before its construction started."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["district", "code"], name="cluster_district_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def warnings(self) -> list[str]:
+        """Soft rules: things to double-check that are not refused (DESIGN.md section 3)."""
+        found = []
+        low, high = RECOMMENDED_AREA_HA
+        if self.area_ha is not None and self.area_ha > 0 and not low <= self.area_ha <= high:
+            found.append(
+                _(
+                    "The planned area %(area)s ha is outside the 10–75 ha that Decree "
+                    "32/2024/NĐ-CP sets for a cluster; please check it."
+                )
+                % {"area": self.area_ha}
+            )
+        return found
+
+
+class WastewaterInspection(VersionedModel):
+    """Evidence about a cluster's effluent: one sample or inspection and its result."""
+
+    DISTRICT_PATH = "cluster__district"  # see registry.scoping
+
+    cluster = models.ForeignKey(
+        IndustrialCluster,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("industrial cluster"),
+    )
+    inspected_on = models.DateField(_("sample / inspection date"))
+    result = models.CharField(_("result"), max_length=5, choices=InspectionResult.choices)
+    standard = models.CharField(
+        _("regulation applied"), max_length=20, choices=WastewaterStandard.choices
+    )
+    agency = models.CharField(_("inspecting agency"), max_length=255, blank=True)
+    reference = models.CharField(_("document reference"), max_length=100, blank=True)
+    exceeded_parameters = models.CharField(
+        _("parameters over the limit"),
+        max_length=500,
+        blank=True,
+        help_text=_("For example: COD, BOD5, TSS, ammonium."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wastewater inspection")
+        verbose_name_plural = _("wastewater inspections")
+        ordering = ["-inspected_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__in=InspectionResult.values),
+                name="inspection_result_valid",
+                violation_error_message=_("The result must be 'meets' or 'fails'."),
+            ),
+            models.CheckConstraint(
+                condition=Q(standard__in=WastewaterStandard.values),
+                name="inspection_standard_valid",
+                violation_error_message=_("Choose a regulation from the list."),
+            ),
+        ]
+        indexes = [
+            # "The latest inspection of a cluster on or before D" is an index range scan.
+            models.Index(fields=["cluster", "-inspected_on"], name="inspection_cluster_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.inspected_on} — {self.get_result_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.inspected_on and self.inspected_on > timezone.localdate():
+            raise ValidationError(
+                {"inspected_on": _("The inspection date cannot be in the future.")}
+            )

@@ -1,0 +1,36 @@
+"""Dates of the rules: today in Hanoi, whole months, the official report cut-offs."""
+
+import calendar
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def today() -> datetime.date:
+    """Today in the project's time zone (Asia/Ho_Chi_Minh)."""
+    return timezone.localdate()
+
+
+def subtract_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` calendar months earlier (clamped to the month's last day)."""
+    index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def whole_months_between(start: datetime.date, end: datetime.date) -> int:
+    """Completed calendar months from ``start`` to ``end`` (0 when ``end`` is earlier)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if subtract_months(end, months) < start:
+        months -= 1
+    return max(months, 0)
+
+
+def report_cutoffs(year: int) -> list[tuple[datetime.date, str]]:
+    """Circular 14/2024/TT-BCT report cut-offs of ``year``: 14 June and 14 December."""
+    return [
+        (datetime.date(year, 6, 14), _("half-year report cut-off")),
+        (datetime.date(year, 12, 14), _("year report cut-off")),
+    ]

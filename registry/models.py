@@ -1,0 +1,160 @@
+"""The registry's shared records: districts, staff district assignments, yearly targets."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class DistrictKind(models.TextChoices):
+    URBAN = "urban", _("Urban district (quận)")
+    RURAL = "rural", _("Rural district (huyện)")
+    TOWN = "town", _("Town (thị xã)")
+
+
+class District(models.Model):
+    """A district-level unit of Hanoi, with its official statistical code."""
+
+    DISTRICT_PATH = ""  # see registry.scoping
+
+    code = models.CharField(
+        _("code"),
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{3}$", _("A district code is exactly three digits."))],
+        help_text=_("Official statistical code, three digits (001 Ba Đình … 282 Mỹ Đức)."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=DistrictKind.choices)
+    active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Inactive units keep their records but are no longer offered for new ones."),
+    )
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["code"]
+        permissions = [("access_all_districts", _("Can see and edit every district's records"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{3}$"), name="district_code_three_digits"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DistrictKind.values), name="district_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class DistrictAssignment(models.Model):
+    """Gives a staff account the districts whose records it keeps."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="district_assignments",
+        verbose_name=_("user"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="staff_assignments",
+        verbose_name=_("district"),
+    )
+
+    class Meta:
+        verbose_name = _("district assignment")
+        verbose_name_plural = _("district assignments")
+        ordering = ["user", "district"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "district"], name="district_assignment_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.district}"
+
+
+class Target(models.Model):
+    """The yearly target for the share of operating clusters with compliant wastewater."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        unique=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    percent = models.DecimalField(
+        _("target (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Share of operating clusters whose wastewater meets the regulation, 0–100."),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent__gte=0, percent__lte=100), name="target_percent_0_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100), name="target_year_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.percent} %"
+
+
+class StaleVersionError(Exception):
+    """The record was changed by someone else since the caller read it."""
+
+    def __init__(self, current_version):
+        super().__init__(f"record changed meanwhile (now at version {current_version})")
+        self.current_version = current_version
+
+
+class VersionedModel(models.Model):
+    """A record with a version number, bumped on every save, for optimistic locking.
+
+    The admin's "no lost edits" check and the API's ETag / If-Match both use this number.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk is not None:
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
+    def save_if_unchanged(self, expected_version, **kwargs):
+        """Save only if the stored version is still ``expected_version``.
+
+        The row is locked while it is compared (SELECT … FOR UPDATE on PostgreSQL; SQLite
+        serialises writers), so two concurrent saves cannot both win.
+        """
+        with transaction.atomic():
+            current = (
+                type(self)
+                ._default_manager.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is None or int(expected_version) != current:
+                raise StaleVersionError(current)
+            self.version = current
+            self.save(**kwargs)
