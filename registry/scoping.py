@@ -45,7 +45,9 @@ def district_path(model: type[Model]) -> str:
     try:
         return model.DISTRICT_PATH
     except AttributeError:
-        raise TypeError(f"{model.__name__} has no DISTRICT_PATH: it is not district-scoped")
+        raise TypeError(
+            f"{model.__name__} has no DISTRICT_PATH: it is not district-scoped"
+        ) from None
 
 
 def restrict(queryset: QuerySet, user) -> QuerySet:

@@ -49,7 +49,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or os.environ.get("DJANGO_INSECURE_DEV_KEY") == "1":
         # Development and tests only: a key that is never valid in production.
-        SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+        SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
