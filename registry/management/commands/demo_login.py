@@ -1,0 +1,56 @@
+"""Create (or reset) the demo sign-ins and print them. For local demonstrations only."""
+
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from registry.models import District, DistrictAssignment
+
+DEMO_DISTRICT = "017"  # Đông Anh
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or reset the demo accounts 'demo' (superuser) and 'demo-donganh' (district "
+        "staff of Đông Anh) and print their password (DEMO_PASSWORD, or a new random one)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="Password to set (default: DEMO_PASSWORD or random)")
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        password = (
+            options["password"] or os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
+        )
+        if len(password) < 8:
+            raise CommandError("The demo password must have at least 8 characters.")
+        users = get_user_model()
+
+        admin, _ = users.objects.get_or_create(username="demo")
+        admin.is_staff = admin.is_superuser = admin.is_active = True
+        admin.set_password(password)
+        admin.save()
+
+        staff, _ = users.objects.get_or_create(username="demo-donganh")
+        staff.is_staff = staff.is_active = True
+        staff.is_superuser = False
+        staff.set_password(password)
+        staff.save()
+        district = District.objects.get(code=DEMO_DISTRICT)
+        DistrictAssignment.objects.get_or_create(user=staff, district=district)
+        group = Group.objects.filter(name="District staff").first()
+        if group is not None:
+            staff.groups.add(group)
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo sign-in at http://127.0.0.1:8000/admin/\n"
+                f"  department view (superuser): demo / {password}\n"
+                f"  district staff of {district.name}: demo-donganh / {password}"
+            )
+        )
