@@ -112,7 +112,7 @@ class IndustrialCluster(VersionedModel):
                 condition=Q(occupancy_percent__isnull=True)
                 | Q(occupancy_percent__gte=0, occupancy_percent__lte=100),
                 name="cluster_occupancy_0_100",
-                violation_error_message=_("The occupancy rate must be between 0 and 100 %."),
+                violation_error_message=_("The occupancy rate must be between 0 and 100 %%."),
             ),
             models.CheckConstraint(
                 condition=Q(wwtp_capacity_m3_per_day__isnull=True)

@@ -30,6 +30,14 @@ class CodeField(models.CharField):
         value = super().to_python(value)
         return value.strip().upper() if isinstance(value, str) else value
 
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        # ``unique`` defaults to True here, so a copy without it (django-simple-history's
+        # historical models, where one code has many rows) must say unique=False explicitly.
+        if not self._unique:
+            kwargs["unique"] = False
+        return name, path, args, kwargs
+
 
 def dates_in_order(earlier: str, later: str) -> Q:
     """A check condition: both dates present → ``earlier`` ≤ ``later``; a missing date
