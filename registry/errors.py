@@ -1,0 +1,102 @@
+"""Error pages (handler400/403/404/500 and the CSRF failure view) with a clear message.
+
+Pages are HTML in the visitor's language (Vietnamese by default). Under ``/api/`` the answer is
+JSON shaped like Django REST framework's own errors, ``{"detail": "..."}``, so an API client gets
+the same shape whether the error came from a view or from the request cycle around it.
+"""
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import requires_csrf_token
+
+API_PREFIX = "/api/"
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _respond(request, status: int, template_name: str, title: str, message: str):
+    if _is_api(request):
+        return JsonResponse({"detail": message}, status=status)
+    context = {"status": status, "title": title, "message": message, "request_path": request.path}
+    try:
+        body = loader.render_to_string(template_name, context, request)
+    except Exception:  # an error page must never fail itself
+        body = f"<!doctype html><title>{status}</title><h1>{title}</h1><p>{message}</p>"
+    return HttpResponse(body, status=status)
+
+
+def _bad_request_message(exception) -> tuple[int, str]:
+    if isinstance(exception, RequestDataTooBig):
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        return 413, _("The request is too large: at most %(limit).1f MB may be sent at once.") % {
+            "limit": limit_mb
+        }
+    if isinstance(exception, TooManyFieldsSent):
+        return 400, _("The form sent too many fields at once. Select fewer rows and try again.")
+    if isinstance(exception, TooManyFilesSent):
+        return 400, _("Too many files were sent at once. Send fewer files and try again.")
+    return 400, _("The request could not be understood. Check the address and try again.")
+
+
+@requires_csrf_token
+def bad_request(request, exception=None, template_name="400.html"):
+    status, message = _bad_request_message(exception)
+    return _respond(request, status, template_name, _("Bad request"), message)
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None, template_name="403.html"):
+    return _respond(
+        request,
+        403,
+        template_name,
+        _("Access denied"),
+        _("You do not have permission to see or change this."),
+    )
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None, template_name="404.html"):
+    return _respond(
+        request,
+        404,
+        template_name,
+        _("Page not found"),
+        _("We’re sorry, but the requested page could not be found."),
+    )
+
+
+@requires_csrf_token
+def server_error(request, template_name="500.html"):
+    # Like Django's own view: no context processors, which may be what failed.
+    title = _("Server error (500)")
+    message = _(
+        "Something went wrong on our side. The error has been logged; please try again later."
+    )
+    if _is_api(request):
+        return JsonResponse({"detail": message}, status=500)
+    try:
+        template = loader.get_template(template_name)
+        body = template.render({"status": 500, "title": title, "message": message})
+    except Exception:  # an error page must never fail itself
+        body = f"<!doctype html><title>500</title><h1>{title}</h1><p>{message}</p>"
+    return HttpResponse(body, status=500)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token: usually an expired page; say what to do."""
+    return _respond(
+        request,
+        403,
+        "403.html",
+        _("Access denied"),
+        _(
+            "The form has expired or was sent from another site. "
+            "Reload the page, then send the form again."
+        ),
+    )
