@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install lint format migrate demo messages bench clean
+.PHONY: run test install lint format migrate demo messages bench clean backup restore
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,17 @@ format: install
 messages: install
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
+
+# Backups of the database of DATABASE_URL: pg_dump/pg_restore on PostgreSQL, SQLite's online
+# backup on SQLite. `make backup` writes backups/registry-<date>.{dump,sqlite3};
+# `make restore FILE=<backup>` loads it into an empty database (REPLACE=1 to overwrite one).
+BACKUP_DIR ?= backups
+backup: install
+	$(PY) manage.py backup_db --output-dir "$(BACKUP_DIR)"
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<file> [REPLACE=1]"; exit 2; }
+	$(PY) manage.py restore_db "$(FILE)" $(if $(REPLACE),--replace)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
