@@ -8,6 +8,8 @@ from registry.health import healthz
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("registry.api.urls")),
+    path("", include("registry.dashboard.urls")),
     path("healthz", healthz, name="healthz"),
 ]
 

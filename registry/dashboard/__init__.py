@@ -1,0 +1,5 @@
+"""The dashboard at ``/``: where the city stands against the wastewater target (DESIGN.md §7).
+
+Every figure comes from the core selectors and queryset annotations; this package only
+chooses the date, scopes the records to the user and lays the figures out (HTML, SVG, CSV).
+"""

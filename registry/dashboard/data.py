@@ -1,0 +1,235 @@
+"""The dashboard's figures for one user at one date, from the core selectors only.
+
+Nothing here computes a status, a wastewater state or a KPI figure: those come from
+``clusters.selectors``, ``markets.selectors`` and the queryset annotations. This module picks
+the districts (through ``registry.scoping``), the dates, and the order of the rows.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import QuerySet
+
+from clusters.choices import WASTEWATER_STATE_REASONS, ClusterStatus, WastewaterState
+from clusters.models import IndustrialCluster
+from clusters.selectors import (
+    OPERATING_STATES,
+    ComplianceKpi,
+    DistrictKpi,
+    KpiFigures,
+    OverdueCluster,
+    construction_overdue,
+    wastewater_compliance,
+)
+from markets.choices import ProjectStatus
+from markets.models import Market, MarketProject
+from markets.selectors import MarketStatistics, market_statistics
+from registry.dashboard.forms import TREND_START_YEAR
+from registry.models import District
+from registry.scoping import can_access_all_districts, restrict, visible_districts
+
+#: The longest list of clusters or projects shown on the page; the CSV has them all.
+PAGE_LIST_LIMIT = 100
+
+
+@dataclass
+class Scope:
+    """Whose records the page shows: every district, or the user's own districts."""
+
+    user: object
+    all_districts: bool
+    districts: list[District]
+
+    @classmethod
+    def for_user(cls, user) -> "Scope":
+        return cls(
+            user=user,
+            all_districts=can_access_all_districts(user),
+            districts=list(visible_districts(user)),
+        )
+
+    @cached_property
+    def city_districts(self) -> list[District]:
+        """Every district, for the city figure shown to district staff for context."""
+        return self.districts if self.all_districts else list(District.objects.all())
+
+    def restrict(self, queryset: QuerySet) -> QuerySet:
+        return restrict(queryset, self.user)
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """The KPI at one date over the user's districts and, for district staff, the city."""
+
+    scope: ComplianceKpi
+    city: ComplianceKpi | None
+
+    @property
+    def as_of(self) -> datetime.date:
+        return self.scope.as_of
+
+
+def compliance_at(scope: Scope, as_of: datetime.date) -> Compliance:
+    kpi = wastewater_compliance(as_of=as_of, districts=scope.districts)
+    city = None
+    if not scope.all_districts:
+        city = wastewater_compliance(as_of=as_of, districts=scope.city_districts)
+    return Compliance(scope=kpi, city=city)
+
+
+def district_sort_key(row: DistrictKpi):
+    """Furthest behind first: the largest shortfall, then the lowest share, then the code."""
+    figures = row.figures
+    share = figures.share_percent
+    return (
+        -(figures.shortfall or 0),
+        share if share is not None else 101,
+        row.district.code,
+    )
+
+
+def districts_by_shortfall(kpi: ComplianceKpi, *, keep_empty: bool) -> list[DistrictKpi]:
+    rows = kpi.districts if keep_empty else [r for r in kpi.districts if r.figures.operating]
+    return sorted(rows, key=district_sort_key)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    as_of: datetime.date
+    is_now: bool
+    scope: KpiFigures
+    city: KpiFigures | None
+
+
+def trend_dates(now: datetime.date) -> list[datetime.date]:
+    """31 December of each year since the trend's first year up to last year, and now."""
+    return [datetime.date(year, 12, 31) for year in range(TREND_START_YEAR, now.year)] + [now]
+
+
+def trend(scope: Scope, now: datetime.date) -> list[TrendPoint]:
+    points = []
+    for day in trend_dates(now):
+        at = compliance_at(scope, day)
+        points.append(
+            TrendPoint(
+                as_of=day,
+                is_now=day == now,
+                scope=at.scope.city,
+                city=at.city.city if at.city else None,
+            )
+        )
+    return points
+
+
+def not_compliant_clusters(scope: Scope, as_of: datetime.date) -> QuerySet:
+    """Operating clusters in scope whose wastewater state at ``as_of`` is not compliant."""
+    return (
+        scope.restrict(IndustrialCluster.objects.with_wastewater_state(as_of))
+        .filter(status=ClusterStatus.OPERATING)
+        .exclude(wastewater_state=WastewaterState.COMPLIANT)
+        .select_related("district")
+        .order_by("district__code", "code")
+    )
+
+
+@dataclass(frozen=True)
+class NotCompliantRow:
+    cluster: IndustrialCluster
+
+    @property
+    def state(self) -> str:
+        return self.cluster.wastewater_state
+
+    @property
+    def label(self) -> str:
+        return state_label(self.state)
+
+    @property
+    def reason(self) -> str:
+        return state_reason(self.state)
+
+
+def state_label(state: str) -> str:
+    return WastewaterState(state).label
+
+
+def state_reason(state: str) -> str:
+    return WASTEWATER_STATE_REASONS[WastewaterState(state)]
+
+
+def overdue_clusters(scope: Scope, as_of: datetime.date) -> list[OverdueCluster]:
+    return construction_overdue(
+        as_of=as_of, clusters=scope.restrict(IndustrialCluster.objects.all())
+    )
+
+
+def markets(scope: Scope) -> MarketStatistics:
+    return market_statistics(
+        markets=scope.restrict(Market.objects.all()), districts=scope.districts
+    )
+
+
+def projects_under_way(scope: Scope) -> QuerySet:
+    """Market projects (new, renovation, upgrade, relocation) currently in progress."""
+    return (
+        scope.restrict(MarketProject.objects.filter(status=ProjectStatus.IN_PROGRESS))
+        .select_related("market__district")
+        .order_by("market__district__code", "market__code", "started_on", "pk")
+    )
+
+
+def first_rows(queryset: QuerySet, limit: int = PAGE_LIST_LIMIT) -> tuple[list, bool]:
+    """Up to ``limit`` rows and whether there are more (one query)."""
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+@dataclass
+class Dashboard:
+    """Everything the page shows, for one user at one date."""
+
+    scope: Scope
+    as_of: datetime.date
+    now: datetime.date
+    compliance: Compliance
+    district_rows: list[DistrictKpi]
+    empty_district_count: int
+    trend: list[TrendPoint]
+    overdue: list[OverdueCluster]
+    not_compliant: list[NotCompliantRow]
+    not_compliant_more: bool
+    markets: MarketStatistics
+    market_rows: list
+    projects: list[MarketProject]
+    projects_more: bool
+    states: list = field(default_factory=lambda: list(OPERATING_STATES))
+
+
+def build_dashboard(scope: Scope, as_of: datetime.date, now: datetime.date) -> Dashboard:
+    compliance = compliance_at(scope, as_of)
+    # District staff see each of their districts, even without operating clusters;
+    # department staff see the districts that have any (the CSV lists all of them).
+    keep_empty = not scope.all_districts
+    district_rows = districts_by_shortfall(compliance.scope, keep_empty=keep_empty)
+    not_compliant, not_compliant_more = first_rows(not_compliant_clusters(scope, as_of))
+    market_stats = markets(scope)
+    projects, projects_more = first_rows(projects_under_way(scope))
+    return Dashboard(
+        scope=scope,
+        as_of=as_of,
+        now=now,
+        compliance=compliance,
+        district_rows=district_rows,
+        empty_district_count=len(compliance.scope.districts) - len(district_rows),
+        trend=trend(scope, now),
+        overdue=overdue_clusters(scope, as_of),
+        not_compliant=[NotCompliantRow(c) for c in not_compliant],
+        not_compliant_more=not_compliant_more,
+        markets=market_stats,
+        market_rows=[
+            (d, counts) for d, counts in market_stats.districts if counts.total or keep_empty
+        ],
+        projects=projects,
+        projects_more=projects_more,
+    )

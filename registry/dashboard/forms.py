@@ -1,0 +1,62 @@
+"""The date the dashboard is computed at, and the dates offered as presets."""
+
+import datetime
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from registry.dates import report_cutoffs
+
+#: The first year-end the trend shows (the target was set in January 2021 for 2021).
+TREND_START_YEAR = 2020
+
+#: Dates outside this range are refused (date arithmetic near year 1 or 9999 overflows).
+EARLIEST = datetime.date(2000, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("Date"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": _("Enter a valid date, for example 2021-12-31."),
+        },
+    )
+
+    def clean_as_of(self):
+        value = self.cleaned_data.get("as_of")
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError(
+                _("Choose a date between %(earliest)s and %(latest)s."),
+                params={
+                    "earliest": EARLIEST.isoformat(),
+                    "latest": LATEST.isoformat(),
+                },
+            )
+        return value
+
+
+def parse_as_of(query, default: datetime.date) -> tuple[AsOfForm, datetime.date]:
+    """The form bound to ``query`` and the date to use: the chosen one, or ``default``
+    when none is given or the given one is not a valid date."""
+    form = AsOfForm(query if "as_of" in query else None)
+    if form.is_bound and form.is_valid() and form.cleaned_data["as_of"]:
+        return form, form.cleaned_data["as_of"]
+    return form, default
+
+
+def date_presets(today: datetime.date) -> list[tuple[datetime.date, str]]:
+    """Today; the Circular 14/2024 report cut-offs of this and last year; 31 December of
+    past years since the trend's first year — newest first."""
+    presets = [(today, str(_("Today")))]
+    for year in (today.year, today.year - 1):
+        for day, label in reversed(report_cutoffs(year)):
+            presets.append((day, f"{date_format(day, 'SHORT_DATE_FORMAT')} — {label}"))
+    for year in range(today.year - 1, TREND_START_YEAR - 1, -1):
+        day = datetime.date(year, 12, 31)
+        presets.append((day, f"{date_format(day, 'SHORT_DATE_FORMAT')} — {_('year end')}"))
+    return presets

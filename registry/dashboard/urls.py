@@ -1,0 +1,10 @@
+from django.urls import path
+
+from registry.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("dashboard/<slug:table>.csv", views.table_csv, name="csv"),
+]

@@ -1,0 +1,119 @@
+"""The dashboard page and its CSV downloads: thin views over ``registry.dashboard.data``."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clusters.models import IndustrialCluster
+from clusters.selectors import OPERATING_STATES
+from markets.choices import MarketClass, MarketStatus
+from markets.selectors import UNCLASSIFIED
+from registry.dashboard import charts, data, exports
+from registry.dashboard.demo import demo_dataset_loaded
+from registry.dashboard.forms import date_presets, parse_as_of
+from registry.dates import today
+
+
+@login_required
+def index(request):
+    now = today()
+    form, as_of = parse_as_of(request.GET, default=now)
+    scope = data.Scope.for_user(request.user)
+    context = {
+        "form": form,
+        "as_of": as_of,
+        "now": now,
+        "presets": date_presets(now),
+        "scope": scope,
+        "demo": demo_dataset_loaded(),
+    }
+    if scope.districts:
+        dashboard = data.build_dashboard(scope, as_of, now)
+        compliance = dashboard.compliance
+        kpi = compliance.scope.city
+        city_kpi = compliance.city.city if compliance.city else None
+        context.update(
+            dashboard=dashboard,
+            kpi=kpi,
+            kpi_states=state_cells(kpi),
+            city_kpi=city_kpi,
+            city_states=state_cells(city_kpi) if city_kpi else None,
+            district_table=[
+                {
+                    "district": row.district,
+                    "figures": row.figures,
+                    "states": state_cells(row.figures),
+                }
+                for row in dashboard.district_rows
+            ],
+            market_city=market_cells(dashboard.markets.city),
+            market_table=[
+                {"district": d, **market_cells(counts)} for d, counts in dashboard.market_rows
+            ],
+            market_status_labels=[s.label for s in MarketStatus],
+            market_class_labels=[c.label for c in MarketClass] + [NOT_CLASSIFIED],
+            state_labels=[(s.value, s.label) for s in OPERATING_STATES],
+            kpi_bar=charts.share_bar(compliance.scope.city),
+            city_bar=charts.share_bar(compliance.city.city) if compliance.city else None,
+            trend_chart=charts.trend_chart(dashboard.trend),
+            cluster_admin_url=_cluster_changelist_url(),
+        )
+    return render(request, "dashboard/index.html", context)
+
+
+def _cluster_changelist_url() -> str:
+    meta = IndustrialCluster._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+
+
+NOT_CLASSIFIED = gettext_lazy("Not classified")
+
+
+def state_cells(figures) -> list[dict]:
+    """The count of operating clusters in each wastewater state, in the rule's order."""
+    return [
+        {"state": s.value, "label": s.label, "count": figures.by_state.get(s.value, 0)}
+        for s in OPERATING_STATES
+    ]
+
+
+def market_cells(counts) -> dict:
+    return {
+        "counts": counts,
+        "statuses": [
+            {"key": s.value, "label": s.label, "count": counts.by_status.get(s.value, 0)}
+            for s in MarketStatus
+        ],
+        "classes": [
+            {"key": c.value, "label": c.label, "count": counts.by_class.get(c.value, 0)}
+            for c in MarketClass
+        ]
+        + [
+            {
+                "key": UNCLASSIFIED,
+                "label": NOT_CLASSIFIED,
+                "count": counts.by_class.get(UNCLASSIFIED, 0),
+            }
+        ],
+    }
+
+
+@login_required
+def table_csv(request, table: str):
+    try:
+        build = exports.TABLES[table]
+    except KeyError:
+        raise Http404(_("There is no such table.")) from None
+    form, as_of = parse_as_of(request.GET, default=today())
+    if form.is_bound and not form.is_valid():
+        messages = " ".join(str(m) for errors in form.errors.values() for m in errors)
+        return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
+    scope = data.Scope.for_user(request.user)
+    header, rows = build(scope, as_of)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{table}-{as_of.isoformat()}.csv"'
+    exports.write_csv(response, header, rows)
+    return response
