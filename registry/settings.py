@@ -12,6 +12,7 @@ environment here, and only here:
   DESIGN.md section 4 (defaults 365 and 24).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "axes",
     "registry",
     "clusters",
     "markets",
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: locks out repeated failed sign-ins.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "registry.urls"
@@ -157,6 +161,27 @@ STORAGES = {
 # Tests and `runserver` without collectstatic: let whitenoise find files in the apps.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Login protection (django-axes, see registry/lockout.py): 5 failed sign-ins lock the user
+# name, and separately the client address, for 15 minutes. Unlock: `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "registry.lockout.LoginProtectionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("REGISTRY_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("REGISTRY_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "registry.lockout.lockout_response"
+AXES_VERBOSE = False
+
+# Spreadsheets (django-import-export): import needs the change permission, export the view
+# permission; an import runs in one transaction and saves nothing if any row is invalid.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "/"

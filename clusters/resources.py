@@ -1,0 +1,128 @@
+"""Spreadsheet columns for clusters and inspections (districts and clusters by code)."""
+
+from django.utils.translation import gettext_lazy as _
+from import_export import fields
+
+from clusters.choices import ClusterStatus, WastewaterState
+from clusters.models import IndustrialCluster, WastewaterInspection
+from registry.models import District
+from registry.spreadsheets import ChoiceWidget, RegistryResource, ScopedCodeWidget, labelled
+
+CLUSTER_COLUMNS = [
+    "code",
+    "name",
+    "address",
+    "area_ha",
+    "decision_no",
+    "established_on",
+    "developer",
+    "construction_started_on",
+    "operating_since",
+    "closed_on",
+    "occupancy_percent",
+    "tenant_count",
+    "wwtp_construction_started_on",
+    "wwtp_operating_since",
+    "wwtp_capacity_m3_per_day",
+    "wwtp_standard",
+    "wwtp_automatic_monitoring",
+]
+
+
+def district_code_widget():
+    return ScopedCodeWidget(
+        District,
+        unknown_message=_("There is no district with code %(code)s."),
+        out_of_scope_message=_("District %(code)s is not one of the districts you keep."),
+    )
+
+
+class ClusterResource(RegistryResource):
+    code = labelled(IndustrialCluster, "code")
+    name = labelled(IndustrialCluster, "name")
+    district = fields.Field(
+        attribute="district", column_name=_("district code"), widget=district_code_widget()
+    )
+    address = labelled(IndustrialCluster, "address")
+    area_ha = labelled(IndustrialCluster, "area_ha")
+    decision_no = labelled(IndustrialCluster, "decision_no")
+    established_on = labelled(IndustrialCluster, "established_on")
+    developer = labelled(IndustrialCluster, "developer")
+    construction_started_on = labelled(IndustrialCluster, "construction_started_on")
+    operating_since = labelled(IndustrialCluster, "operating_since")
+    closed_on = labelled(IndustrialCluster, "closed_on")
+    occupancy_percent = labelled(IndustrialCluster, "occupancy_percent")
+    tenant_count = labelled(IndustrialCluster, "tenant_count")
+    wwtp_construction_started_on = labelled(IndustrialCluster, "wwtp_construction_started_on")
+    wwtp_operating_since = labelled(IndustrialCluster, "wwtp_operating_since")
+    wwtp_capacity_m3_per_day = labelled(IndustrialCluster, "wwtp_capacity_m3_per_day")
+    wwtp_standard = labelled(IndustrialCluster, "wwtp_standard")
+    wwtp_automatic_monitoring = labelled(IndustrialCluster, "wwtp_automatic_monitoring")
+    # Computed today by the core annotations (exported only; ignored on import).
+    status = fields.Field(
+        attribute="status",
+        column_name=_("status today"),
+        readonly=True,
+        widget=ChoiceWidget(ClusterStatus.choices),
+    )
+    wastewater_state = fields.Field(
+        attribute="wastewater_state",
+        column_name=_("wastewater state today"),
+        readonly=True,
+        widget=ChoiceWidget(WastewaterState.choices),
+    )
+
+    class Meta:
+        model = IndustrialCluster
+        fields = ["code", "name", "district", *CLUSTER_COLUMNS[2:], "status", "wastewater_state"]
+        import_id_fields = ["code"]
+        clean_model_instances = True
+        skip_unchanged = False
+        use_transactions = True
+
+    def export_field(self, field, instance, **kwargs):
+        if field.attribute in ("status", "wastewater_state") and not hasattr(
+            instance, field.attribute
+        ):
+            return ""
+        return super().export_field(field, instance, **kwargs)
+
+
+class InspectionResource(RegistryResource):
+    duplicate_key = ""  # one cluster may have several inspections on a date
+
+    cluster = fields.Field(
+        attribute="cluster",
+        column_name=_("cluster code"),
+        widget=ScopedCodeWidget(
+            IndustrialCluster,
+            unknown_message=_("There is no industrial cluster with code %(code)s."),
+            out_of_scope_message=_("Cluster %(code)s is not in one of the districts you keep."),
+        ),
+    )
+    inspected_on = labelled(WastewaterInspection, "inspected_on")
+    result = labelled(WastewaterInspection, "result")
+    standard = labelled(WastewaterInspection, "standard")
+    agency = labelled(WastewaterInspection, "agency")
+    reference = labelled(WastewaterInspection, "reference")
+    exceeded_parameters = labelled(WastewaterInspection, "exceeded_parameters")
+    note = labelled(WastewaterInspection, "note")
+
+    class Meta:
+        model = WastewaterInspection
+        fields = [
+            "cluster",
+            "inspected_on",
+            "result",
+            "standard",
+            "agency",
+            "reference",
+            "exceeded_parameters",
+            "note",
+        ]
+        # The same cluster, date and document is the same inspection: re-importing a file
+        # updates it instead of recording it twice.
+        import_id_fields = ["cluster", "inspected_on", "reference"]
+        clean_model_instances = True
+        skip_unchanged = False
+        use_transactions = True

@@ -1,0 +1,331 @@
+"""Admin building blocks shared by the registry's apps: district scoping and no lost edits.
+
+Every admin class of a district-scoped model mixes in :class:`ScopedAdminMixin` (inlines:
+:class:`ScopedInlineMixin`), so its change list, change form, foreign-key choices,
+autocompletes, inlines, exports, imports and history all pass through
+:func:`registry.scoping.restrict` — the one scoping function. A record outside the user's
+districts is a 404, never its data.
+
+:class:`VersionedAdminMixin` carries the ``version`` the user loaded in a hidden form field and
+refuses a save when someone else saved the record meanwhile, naming what changed.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import path
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from registry.models import District, StaleVersionError
+from registry.scoping import can_access_all_districts, restrict, visible_districts
+
+
+def is_district_scoped(model: type[Model]) -> bool:
+    return hasattr(model, "DISTRICT_PATH")
+
+
+def scoped_queryset(queryset, user):
+    """``queryset`` narrowed by :func:`restrict` when its model is district-scoped."""
+    if is_district_scoped(queryset.model):
+        return restrict(queryset, user)
+    return queryset
+
+
+class ScopedFormfieldMixin:
+    """Foreign-key choices (selects and autocompletes) offer only records in scope."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if is_district_scoped(related):
+            queryset = kwargs.get("queryset")
+            if queryset is None:
+                queryset = related._default_manager.all()
+            kwargs["queryset"] = restrict(queryset, request.user)
+            if related is District:
+                kwargs.setdefault(
+                    "error_messages",
+                    {"invalid_choice": _("Choose one of the districts whose records you keep.")},
+                )
+            else:
+                kwargs.setdefault(
+                    "error_messages",
+                    {"invalid_choice": _("Choose a record of the districts you keep.")},
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedInlineMixin(ScopedFormfieldMixin):
+    """An inline whose rows and choices are limited to the user's districts."""
+
+    def get_queryset(self, request):
+        return scoped_queryset(super().get_queryset(request), request.user)
+
+
+class ScopedAdminMixin(ScopedFormfieldMixin):
+    """A ModelAdmin that shows, changes, exports, imports and lists history only in scope."""
+
+    def get_queryset(self, request):
+        return scoped_queryset(super().get_queryset(request), request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Not the admin's usual redirect to the index: a record of another district (or
+            # none at all) is simply not found.
+            raise Http404(gettext("No such record among the districts you keep."))
+        return obj
+
+    # -- import / export: the resource learns who is asking ----------------------------------
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        kwargs = super().get_resource_kwargs(request, *args, **kwargs)
+        kwargs["user"] = request.user
+        return kwargs
+
+    # -- history (django-simple-history) -----------------------------------------------------
+    def _require_in_scope(self, request, object_id):
+        if can_access_all_districts(request.user):
+            return
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404(gettext("No such record among the districts you keep."))
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        if request.method == "POST":
+            if self.revert_disabled(request):
+                raise PermissionDenied
+            request._registry_reverting = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def has_change_history_permission(self, request, obj=None):
+        """Reverting to an earlier version is for department staff (all districts) only."""
+        return can_access_all_districts(request.user) and super().has_change_permission(
+            request, obj
+        )
+
+    def revert_disabled(self, request, obj=None):
+        return not self.has_change_history_permission(request, obj)
+
+
+class DistrictListFilter(admin.SimpleListFilter):
+    """Filter by district, offering only the districts the user may see (one query)."""
+
+    title = _("district")
+    parameter_name = "district"
+    #: the lookup from the listed model to its district's primary key
+    district_lookup = "district_id"
+
+    def lookups(self, request, model_admin):
+        return [(str(d.pk), str(d)) for d in visible_districts(request.user)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(**{self.district_lookup: int(value)})
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A ModelForm that remembers the version it was loaded at (hidden field)."""
+
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, label=_("version")
+    )
+    #: set on the class when the form is used to revert to a historical version
+    skip_version_check = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or self.skip_version_check:
+            return cleaned
+        expected = cleaned.get("expected_version")
+        if expected is None:
+            expected = self.fields["expected_version"].initial
+        current = (
+            type(self.instance)
+            ._default_manager.filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current is not None and current != expected:
+            raise ValidationError(
+                changed_meanwhile_message(self.instance, expected), code="stale_version"
+            )
+        return cleaned
+
+
+def changed_meanwhile_message(instance, expected_version) -> str:
+    """Who changed ``instance`` since ``expected_version``, when, and which fields."""
+    history = instance.history.all()
+    newer = list(
+        history.filter(version__gt=expected_version)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    loaded = history.filter(version=expected_version).order_by("-history_date").first()
+    latest = newer[-1] if newer else None
+    if latest is None:
+        return gettext(
+            "Someone else saved this record while you were editing it. Your changes were not "
+            "saved: reload the page to see the current record, then make your changes again."
+        )
+    changed = []
+    if loaded is not None:
+        opts = instance._meta
+        for change in latest.diff_against(loaded).changes:
+            try:
+                changed.append(str(opts.get_field(change.field).verbose_name))
+            except Exception:  # noqa: BLE001 - a field that no longer exists: show its name
+                changed.append(change.field)
+    who = ", ".join(
+        sorted({str(record.history_user) for record in newer if record.history_user})
+    ) or gettext("another user")
+    when = date_format(localtime(latest.history_date), "DATETIME_FORMAT")
+    fields = ", ".join(changed) if changed else gettext("no visible field")
+    return gettext(
+        "%(who)s saved this record at %(when)s while you were editing it, changing: "
+        "%(fields)s. Your changes were not saved: reload the page to see the current record "
+        "(its history shows the changes), then make your changes again."
+    ) % {"who": who, "when": when, "fields": fields}
+
+
+class VersionedAdminMixin:
+    """Refuse the second of two concurrent edits (DESIGN.md section 5: no lost edits)."""
+
+    form = VersionedModelForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if getattr(request, "_registry_reverting", False):
+            form = type(form.__name__, (form,), {"skip_version_check": True})
+        return form
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "expected_version" in fields else [*fields, "expected_version"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        present = {name for _title, opts in fieldsets for name in _flatten(opts["fields"])}
+        if "expected_version" not in present:
+            title, opts = fieldsets[0]
+            fieldsets[0] = (title, {**opts, "fields": [*opts["fields"], "expected_version"]})
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        if change and getattr(request, "_registry_reverting", False):
+            # Reverting writes an old version's values; the version number still moves on.
+            obj.version = (
+                type(obj)._default_manager.filter(pk=obj.pk).values_list("version", flat=True)
+            ).first() or obj.version
+            obj.save()
+        elif change:
+            expected = form.cleaned_data.get("expected_version")
+            obj.save_if_unchanged(obj.version if expected is None else expected)
+        else:
+            obj.save()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersionError:
+            # Lost the race between the form's check and the save: nothing was written.
+            self.message_user(
+                request,
+                gettext(
+                    "Someone else saved this record a moment ago. Your changes were not "
+                    "saved: check the current record and its history, then make them again."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def _flatten(fields):
+    for name in fields:
+        if isinstance(name, list | tuple):
+            yield from name
+        else:
+            yield name
+
+
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """CSV / XLSX import and export with a downloadable, labelled template.
+
+    Import needs the change permission, export the view permission (settings
+    ``IMPORT_EXPORT_*_PERMISSION_CODE``); both are scoped by :class:`ScopedAdminMixin`.
+    """
+
+    import_export_change_list_template = "admin/registry/change_list_spreadsheets.html"
+    formats = [CSV, XLSX]
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "spreadsheet-template/",
+                self.admin_site.admin_view(self.spreadsheet_template_view),
+                name=f"{info[0]}_{info[1]}_spreadsheet_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def spreadsheet_template_view(self, request):
+        """An empty spreadsheet with the import columns headed in the user's language."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource_class = self.get_import_resource_classes(request)[0]
+        resource = resource_class(**self.get_import_resource_kwargs(request))
+        dataset = resource.export(queryset=self.model._default_manager.none())
+        kind = request.GET.get("format", "xlsx")
+        name = f"{self.opts.model_name}-template"
+        if kind == "csv":
+            response = HttpResponse(
+                "\ufeff" + dataset.export("csv"), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        else:
+            response = HttpResponse(
+                dataset.export("xlsx"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["has_import_permission"] = self.has_import_permission(request)
+        return super().changelist_view(request, extra_context)
+
+
+class RegistryModelAdmin(
+    ScopedAdminMixin, VersionedAdminMixin, SpreadsheetAdminMixin, SimpleHistoryAdmin
+):
+    """A district-scoped, versioned, historied model with spreadsheet import and export."""
+
+    list_per_page = 50
+    history_list_display = ["version"]

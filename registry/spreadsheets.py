@@ -1,0 +1,271 @@
+"""Spreadsheet import and export (django-import-export) shared by the registry's apps.
+
+- Columns are headed with the fields' translated labels (Vietnamese by default); a file headed
+  in either language, or with the field names, is accepted.
+- Districts and clusters are referred to by code, and only those of the importing user's
+  districts are accepted (:func:`registry.scoping.restrict`).
+- Every row is validated with the model's ``full_clean()`` (constraints included); a code that
+  appears twice in one file is an error; a bad number, date or choice is a row error with a
+  message, never a crash. The admin shows every row's errors and saves nothing unless all rows
+  are valid (one transaction).
+"""
+
+import datetime
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext
+from import_export import fields, resources, widgets
+
+from registry.scoping import restrict
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+LANGUAGES = ("vi", "en")
+YES_WORDS = {"1", "true", "yes", "y", "x", "có", "co", "đúng"}
+NO_WORDS = {"0", "false", "no", "n", "không", "khong", "sai"}
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+class DateWidget(widgets.Widget):
+    """A date as YYYY-MM-DD or DD/MM/YYYY (or a spreadsheet date cell)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_empty(value):
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(
+            gettext("“%(value)s” is not a date: write it as YYYY-MM-DD or DD/MM/YYYY.")
+            % {"value": text}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if isinstance(value, datetime.date) else ""
+
+
+class DecimalWidget(widgets.Widget):
+    """A number; a comma is accepted as the decimal separator."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_empty(value):
+            return None
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            return Decimal(str(value))
+        text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise ValueError(gettext("“%(value)s” is not a number.") % {"value": value})
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class IntegerWidget(DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        number = super().clean(value, row, **kwargs)
+        if number is None:
+            return None
+        if number != number.to_integral_value() or abs(number) > 10**12:
+            raise ValueError(gettext("“%(value)s” is not a whole number.") % {"value": value})
+        return int(number)
+
+
+class BooleanWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if _is_empty(value):
+            return False
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in YES_WORDS or text == gettext("yes").lower():
+            return True
+        if text in NO_WORDS or text == gettext("no").lower():
+            return False
+        raise ValueError(gettext("“%(value)s” is not yes or no.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return gettext("yes") if value else gettext("no")
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice given by its stored value or by its label in Vietnamese or English."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = list(choices)
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_empty(value):
+            return ""
+        text = str(value).strip()
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        for stored, label in self.choices:
+            candidates = {str(stored).lower()}
+            for language in LANGUAGES:
+                with translation.override(language):
+                    candidates.add(str(label).strip().lower())
+            if text.lower() in candidates:
+                return stored
+        allowed = "; ".join(f"{stored} ({label})" for stored, label in self.choices)
+        raise ValueError(
+            gettext("“%(value)s” is not one of the choices: %(allowed)s.")
+            % {"value": text, "allowed": allowed}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        for stored, label in self.choices:
+            if stored == value:
+                return str(label)
+        return "" if value is None else str(value)
+
+
+class NullableChoiceWidget(ChoiceWidget):
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs) or None
+
+
+class ScopedCodeWidget(widgets.Widget):
+    """A foreign key given by the related record's code, within the user's districts."""
+
+    def __init__(self, model, *, unknown_message, out_of_scope_message, **kwargs):
+        super().__init__(**kwargs)
+        self.model = model
+        self.unknown_message = unknown_message
+        self.out_of_scope_message = out_of_scope_message
+        self.user = None
+        self._cache = {}
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_empty(value):
+            return None
+        code = str(value).strip().upper()
+        if isinstance(value, float) and value.is_integer():
+            code = str(int(value))
+        if code.isdigit() and len(code) < 3:
+            code = code.zfill(3)  # a spreadsheet turned "017" into 17
+        if code not in self._cache:
+            found = self.model._default_manager.filter(code=code).first()
+            in_scope = (
+                found is not None
+                and restrict(self.model._default_manager.filter(pk=found.pk), self.user).exists()
+            )
+            self._cache[code] = (found, in_scope)
+        found, in_scope = self._cache[code]
+        if found is None:
+            raise ValueError(str(self.unknown_message) % {"code": code})
+        if not in_scope:
+            raise ValueError(str(self.out_of_scope_message) % {"code": code})
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.code
+
+
+class RegistryResource(resources.ModelResource):
+    """Base resource: scoped to the user, labelled columns in either language, all-or-none."""
+
+    #: the resource field holding the natural key whose duplicates in one file are refused
+    duplicate_key = "code"
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self._aliases = {}
+        for name, field in self.fields.items():
+            label = field.column_name
+            for language in LANGUAGES:
+                with translation.override(language):
+                    self._aliases[str(label).strip().lower()] = name
+            self._aliases[name.lower()] = name
+            field.column_name = str(label)
+            if isinstance(field.widget, ScopedCodeWidget):
+                field.widget.user = user
+        self._duplicates = set()
+
+    def get_queryset(self):
+        return restrict(super().get_queryset(), self.user)
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        if dataset.headers:
+            renamed = []
+            for header in dataset.headers:
+                name = self._aliases.get(str(header or "").strip().lower())
+                renamed.append(self.fields[name].column_name if name else header)
+            dataset.headers = renamed
+        key_field = self.fields.get(self.duplicate_key)
+        if key_field is not None and dataset.headers and key_field.column_name in dataset.headers:
+            codes = [
+                str(code).strip().upper()
+                for code in dataset[key_field.column_name]
+                if not _is_empty(code)
+            ]
+            self._duplicates = {code for code, count in Counter(codes).items() if count > 1}
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        key_field = self.fields.get(self.duplicate_key)
+        if key_field is not None and self._duplicates:
+            code = row.get(key_field.column_name)
+            if not _is_empty(code) and str(code).strip().upper() in self._duplicates:
+                errors.setdefault(key_field.attribute, []).append(
+                    ValidationError(
+                        gettext("The code %(code)s appears more than once in this file.")
+                        % {"code": str(code).strip().upper()}
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+def labelled(model, name, widget=None, **kwargs) -> fields.Field:
+    """A resource field headed with the model field's (translated) label."""
+    model_field = model._meta.get_field(name)
+    if widget is None:
+        widget = widget_for(model_field)
+    if model_field.has_default():
+        kwargs.setdefault("default", model_field.get_default())
+    return fields.Field(
+        attribute=name, column_name=model_field.verbose_name, widget=widget, **kwargs
+    )
+
+
+def widget_for(model_field) -> widgets.Widget:
+    from django.db import models
+
+    if model_field.choices:
+        cls = NullableChoiceWidget if model_field.null else ChoiceWidget
+        return cls(model_field.choices)
+    if isinstance(model_field, models.DateField):
+        return DateWidget()
+    if isinstance(model_field, models.BooleanField):
+        return BooleanWidget()
+    if isinstance(model_field, models.DecimalField):
+        return DecimalWidget()
+    if isinstance(model_field, models.IntegerField):
+        return IntegerWidget()
+    return widgets.CharWidget()
