@@ -10,6 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from clusters.choices import ClusterStatus, InspectionResult, WastewaterState
 
@@ -49,22 +50,7 @@ class ClusterQuerySet(models.QuerySet):
         ``as_of``; of several on the latest date, a ``fails`` wins. Annotates
         ``latest_inspected_on``, ``latest_result`` and ``latest_standard`` (null when none).
         """
-        inspection_model = apps.get_model("clusters", "WastewaterInspection")
-        evidence = (
-            inspection_model.objects.filter(
-                cluster=OuterRef("pk"),
-                inspected_on__gte=OuterRef("wwtp_operating_since"),
-                inspected_on__lte=as_of,
-            )
-            .annotate(
-                fails_first=Case(
-                    When(result=InspectionResult.FAILS, then=Value(0)),
-                    default=Value(1),
-                    output_field=models.IntegerField(),
-                )
-            )
-            .order_by("-inspected_on", "fails_first", "-pk")
-        )
+        evidence = latest_evidence(as_of)
         return self.annotate(
             latest_inspected_on=Subquery(evidence.values("inspected_on")[:1]),
             latest_result=Subquery(evidence.values("result")[:1]),
@@ -79,6 +65,27 @@ class ClusterQuerySet(models.QuerySet):
         compliant.
         """
         stale_before = as_of - datetime.timedelta(days=evidence_window_days())
+        # Rules 4–6 are read off the latest evidence inside ONE subquery (an index-only
+        # probe per cluster), and rule 3 is its absence: the KPI and the state filters cost
+        # one probe per cluster instead of one per reference to a latest_* annotation.
+        evidence_state = Subquery(
+            latest_evidence(as_of)
+            .annotate(
+                state=Case(
+                    When(
+                        inspected_on__lt=stale_before,
+                        then=Value(WastewaterState.STALE_EVIDENCE.value),
+                    ),
+                    When(
+                        result=InspectionResult.FAILS,
+                        then=Value(WastewaterState.FAILED.value),
+                    ),
+                    default=Value(WastewaterState.COMPLIANT.value),
+                    output_field=models.CharField(),
+                )
+            )
+            .values("state")[:1]
+        )
         return (
             self.with_status(as_of)
             .with_latest_inspection(as_of)
@@ -92,23 +99,37 @@ class ClusterQuerySet(models.QuerySet):
                         Q(wwtp_operating_since__isnull=True) | Q(wwtp_operating_since__gt=as_of),
                         then=Value(WastewaterState.NO_TREATMENT_PLANT.value),
                     ),
-                    When(
-                        latest_inspected_on__isnull=True,
-                        then=Value(WastewaterState.NO_EVIDENCE.value),
+                    default=Coalesce(
+                        evidence_state,
+                        Value(WastewaterState.NO_EVIDENCE.value),
+                        output_field=models.CharField(),
                     ),
-                    When(
-                        latest_inspected_on__lt=stale_before,
-                        then=Value(WastewaterState.STALE_EVIDENCE.value),
-                    ),
-                    When(
-                        latest_result=InspectionResult.FAILS,
-                        then=Value(WastewaterState.FAILED.value),
-                    ),
-                    default=Value(WastewaterState.COMPLIANT.value),
                     output_field=models.CharField(),
                 )
             )
         )
+
+
+def latest_evidence(as_of: datetime.date) -> models.QuerySet:
+    """The inspections of the outer cluster that count as evidence at ``as_of``, latest
+    first: dated from its treatment plant's start of operation up to ``as_of``; of several
+    on the latest date, a ``fails`` wins.
+
+    "fails" sorts before "meets" (the only two results the database accepts, see
+    ``inspection_result_valid``), so ordering by ``result`` puts a fails first; unlike a
+    CASE, the index ``inspection_latest_evidence`` (cluster, inspected_on DESC, result,
+    id DESC) then serves the order and the first row is one index-only probe.
+    """
+    inspection_model = apps.get_model("clusters", "WastewaterInspection")
+    return inspection_model.objects.filter(
+        cluster=OuterRef("pk"),
+        inspected_on__gte=OuterRef("wwtp_operating_since"),
+        inspected_on__lte=as_of,
+    ).order_by("-inspected_on", "result", "-pk")
+
+
+# The order above relies on this; a new result value must keep "fails" first.
+assert InspectionResult.FAILS.value < InspectionResult.MEETS.value  # noqa: S101
 
 
 class InspectionQuerySet(models.QuerySet):

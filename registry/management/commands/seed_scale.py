@@ -1,0 +1,325 @@
+"""Load a deterministic national-scale synthetic dataset (DESIGN.md section 10).
+
+``manage.py seed_scale --clusters 10000 --inspections 200000 --markets 100000 [--seed N]``
+
+Every synthetic record's code starts with ``SCALE-``, so the dataset lives next to the demo data
+without clashing with it, and ``--replace`` removes a previous synthetic dataset first. Rows are
+written with ``bulk_create`` in batches; history tables are not filled for synthetic rows.
+
+The same seed and the same reference day (``--today``, default today in Hanoi) give the same
+rows. Dates are placed relative to that day, so on it the dataset holds clusters in every
+lifecycle status and operating clusters in every wastewater state (section 4), with inspections
+spread over years of history.
+"""
+
+import datetime
+import random
+import time
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from clusters.choices import InspectionResult, WastewaterStandard
+from clusters.models import IndustrialCluster, WastewaterInspection
+from markets.choices import Capital, Construction, Management, MarketClass, MarketKind, MarketStatus
+from markets.models import Market
+from registry.dates import today
+from registry.models import District
+
+CODE_PREFIX = "SCALE-"
+CLUSTER_PREFIX = f"{CODE_PREFIX}C-"
+MARKET_PREFIX = f"{CODE_PREFIX}M-"
+BATCH_SIZE = 2000
+
+# The profile a synthetic cluster is built to have on the reference day, with its weight.
+# The first len(PROFILES) clusters take one of each, so even a tiny dataset covers them all.
+PROFILES = [
+    ("planned", 4),
+    ("established", 4),
+    ("established_overdue", 4),
+    ("under_construction", 6),
+    ("closed", 4),
+    ("operating_no_plant", 6),
+    ("operating_plant_not_yet", 2),
+    ("operating_no_evidence", 5),
+    ("operating_stale", 8),
+    ("operating_failed", 10),
+    ("operating_compliant", 47),
+]
+#: Profiles whose latest evidence is one "anchor" inspection, with older history before it.
+ANCHORED = {"operating_stale", "operating_failed", "operating_compliant"}
+
+PLANT_STANDARDS = [
+    WastewaterStandard.QCVN40_2011_A,
+    WastewaterStandard.QCVN40_2011_B,
+    WastewaterStandard.QCVN40_2025_A,
+    WastewaterStandard.QCVN40_2025_B,
+]
+EXCEEDED = ["COD", "BOD5", "TSS", "ammonium", "COD, BOD5", "TSS, coliform"]
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a deterministic synthetic dataset (codes prefixed SCALE-) of clusters, "
+        "inspections and markets for benchmarks."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clusters", type=int, default=10_000)
+        parser.add_argument("--inspections", type=int, default=200_000)
+        parser.add_argument("--markets", type=int, default=100_000)
+        parser.add_argument("--seed", type=int, default=2021)
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="Reference day the dates are placed around (YYYY-MM-DD; default today).",
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Delete a previous synthetic (SCALE-) dataset first.",
+        )
+
+    def handle(self, *args, **options):
+        for name in ("clusters", "inspections", "markets"):
+            if options[name] < 0:
+                raise CommandError(f"--{name} cannot be negative.")
+        if options["today"] and options["today"] > today():
+            raise CommandError("--today cannot be in the future (inspections would be too).")
+        districts = list(District.objects.order_by("code"))
+        if not districts:
+            raise CommandError("No districts: run `manage.py migrate` first.")
+
+        started = time.monotonic()
+        with transaction.atomic():
+            existing = IndustrialCluster.objects.filter(code__startswith=CODE_PREFIX).exists() or (
+                Market.objects.filter(code__startswith=CODE_PREFIX).exists()
+            )
+            if existing:
+                if not options["replace"]:
+                    raise CommandError(
+                        "A synthetic dataset (codes starting with SCALE-) is already loaded; "
+                        "use --replace to load it again."
+                    )
+                self.delete_synthetic()
+            seeder = Seeder(
+                rng=random.Random(options["seed"]),
+                reference_day=options["today"] or today(),
+                districts=districts,
+            )
+            clusters = seeder.create_clusters(options["clusters"])
+            inspections = seeder.create_inspections(clusters, options["inspections"])
+            markets = seeder.create_markets(options["markets"])
+        refresh_statistics()
+        self.stdout.write(
+            f"Loaded {len(clusters)} clusters, {inspections} inspections and {markets} markets "
+            f"in {time.monotonic() - started:.1f} s."
+        )
+
+    @staticmethod
+    def delete_synthetic():
+        WastewaterInspection.objects.filter(cluster__code__startswith=CODE_PREFIX).delete()
+        IndustrialCluster.objects.filter(code__startswith=CODE_PREFIX).delete()
+        Market.objects.filter(code__startswith=CODE_PREFIX).delete()
+
+
+def refresh_statistics():
+    """Give PostgreSQL's planner statistics (and a visibility map for index-only scans) on
+    the freshly loaded tables, as autovacuum would a little later."""
+    if connection.vendor != "postgresql":
+        return
+    # VACUUM cannot run inside a transaction (e.g. a test's); ANALYZE can.
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    tables = [IndustrialCluster, WastewaterInspection, Market]
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
+
+
+class Seeder:
+    """Draws every value from one seeded generator, in a fixed order."""
+
+    def __init__(self, *, rng: random.Random, reference_day: datetime.date, districts):
+        self.rng = rng
+        self.day = reference_day
+        self.districts = districts
+
+    def ago(self, low: int, high: int) -> datetime.date:
+        return self.day - days(self.rng.randint(low, high))
+
+    def between(self, start: datetime.date, end: datetime.date) -> datetime.date:
+        return start + days(self.rng.randint(0, max((end - start).days, 0)))
+
+    # Clusters ----------------------------------------------------------------------------
+
+    def create_clusters(self, count: int) -> list[tuple[IndustrialCluster, str]]:
+        names = [name for name, _weight in PROFILES]
+        weights = [weight for _name, weight in PROFILES]
+        built = []
+        for index in range(count):
+            profile = (
+                names[index] if index < len(names) else self.rng.choices(names, weights=weights)[0]
+            )
+            built.append((self.cluster(index + 1, profile), profile))
+        IndustrialCluster.objects.bulk_create([c for c, _p in built], batch_size=BATCH_SIZE)
+        return built
+
+    def cluster(self, number: int, profile: str) -> IndustrialCluster:
+        rng = self.rng
+        dates = {}
+        if profile == "established":
+            dates["established_on"] = self.ago(1, 700)
+        elif profile == "established_overdue":
+            dates["established_on"] = self.ago(760, 4000)
+        elif profile == "under_construction":
+            established = self.ago(200, 2500)
+            dates.update(
+                established_on=established,
+                construction_started_on=established + days(rng.randint(30, 150)),
+            )
+        elif profile == "closed":
+            established = self.ago(2200, 8000)
+            dates.update(established_on=established, closed_on=self.ago(1, 2000))
+            if rng.random() < 0.5:
+                dates["construction_started_on"] = established + days(rng.randint(60, 500))
+                dates["operating_since"] = dates["construction_started_on"] + days(
+                    rng.randint(100, 600)
+                )
+        elif profile.startswith("operating"):
+            established = self.ago(3000, 9000)
+            construction = established + days(rng.randint(60, 700))
+            dates.update(
+                established_on=None if rng.random() < 0.05 else established,
+                construction_started_on=construction,
+                operating_since=construction + days(rng.randint(100, 900)),
+            )
+        plant = {}
+        if profile == "operating_plant_not_yet":
+            plant_start = self.day + days(rng.randint(30, 400))
+            plant = {
+                "wwtp_construction_started_on": self.ago(30, 300),
+                "wwtp_operating_since": plant_start,
+            }
+        elif profile in ANCHORED or profile == "operating_no_evidence":
+            plant_start = self.ago(1300, 5000)
+            plant = {
+                "wwtp_construction_started_on": plant_start - days(rng.randint(100, 700)),
+                "wwtp_operating_since": plant_start,
+            }
+        if plant:
+            plant.update(
+                wwtp_capacity_m3_per_day=Decimal(rng.randint(200, 5000)),
+                wwtp_standard=rng.choice(PLANT_STANDARDS),
+                wwtp_automatic_monitoring=rng.random() < 0.6,
+            )
+        return IndustrialCluster(
+            code=f"{CLUSTER_PREFIX}{number:06d}",
+            name=f"Synthetic industrial cluster {number}",
+            district=rng.choice(self.districts),
+            address=f"Synthetic commune {rng.randint(1, 600)}",
+            area_ha=Decimal(rng.randint(300, 8000)) / 100,
+            decision_no=f"{rng.randint(1, 9999)}/QD-UBND",
+            developer=f"Synthetic developer {rng.randint(1, 2000)}",
+            occupancy_percent=Decimal(rng.randint(0, 10000)) / 100,
+            tenant_count=rng.randint(0, 400),
+            **dates,
+            **plant,
+        )
+
+    # Inspections -------------------------------------------------------------------------
+
+    def create_inspections(self, clusters, budget: int) -> int:
+        """One anchor inspection per inspected cluster (its latest evidence, which fixes its
+        state), then the rest of the budget as older history before each anchor."""
+        rng = self.rng
+        window = (1, 330)  # well inside the 365-day evidence window
+        rows = []
+        anchors = {}  # cluster pk → (cluster, anchor date, anchor result)
+        for cluster, profile in clusters:
+            if len(rows) >= budget:
+                break
+            start = cluster.wwtp_operating_since
+            if profile == "operating_no_evidence":
+                # Only inspections from before the plant ran: they are not evidence.
+                rows.append(self.inspection(cluster, start - days(rng.randint(1, 700))))
+            elif profile in ANCHORED:
+                if profile == "operating_stale":
+                    anchor_day, result = self.ago(400, 1200), self.any_result()
+                elif profile == "operating_failed":
+                    anchor_day, result = self.ago(*window), InspectionResult.FAILS
+                else:
+                    anchor_day, result = self.ago(*window), InspectionResult.MEETS
+                rows.append(self.inspection(cluster, anchor_day, result))
+                anchors[cluster.pk] = (cluster, anchor_day, result)
+        history = list(anchors.values())
+        while history and len(rows) < budget:
+            cluster, anchor_day, result = rng.choice(history)
+            if result == InspectionResult.FAILS and rng.random() < 0.05:
+                # A "meets" on the day of a "fails": the fails wins.
+                rows.append(self.inspection(cluster, anchor_day, InspectionResult.MEETS))
+                continue
+            earlier = self.between(cluster.wwtp_operating_since, anchor_day - days(1))
+            rows.append(self.inspection(cluster, earlier, self.any_result()))
+        for first in range(0, len(rows), BATCH_SIZE * 5):
+            WastewaterInspection.objects.bulk_create(
+                rows[first : first + BATCH_SIZE * 5], batch_size=BATCH_SIZE
+            )
+        return len(rows)
+
+    def any_result(self) -> str:
+        return InspectionResult.FAILS if self.rng.random() < 0.2 else InspectionResult.MEETS
+
+    def inspection(self, cluster, inspected_on, result=None) -> WastewaterInspection:
+        result = result or self.any_result()
+        fails = result == InspectionResult.FAILS
+        return WastewaterInspection(
+            cluster=cluster,
+            inspected_on=inspected_on,
+            result=result,
+            standard=cluster.wwtp_standard or WastewaterStandard.QCVN40_2011_B,
+            agency="Synthetic environment agency",
+            reference=f"{self.rng.randint(1, 99999)}/KQ-QT",
+            exceeded_parameters=self.rng.choice(EXCEEDED) if fails else "",
+        )
+
+    # Markets -----------------------------------------------------------------------------
+
+    def create_markets(self, count: int) -> int:
+        rng = self.rng
+        statuses, kinds = list(MarketStatus), list(MarketKind)
+        classes = [*MarketClass, None]
+        batch = []
+        for index in range(count):
+            # The first rows cycle through every status, kind and class; then at random.
+            status = statuses[index] if index < len(statuses) else rng.choice(statuses)
+            kind = kinds[index] if index < len(kinds) else rng.choice(kinds)
+            market_class = classes[index % len(classes)] if index < 8 else rng.choice(classes)
+            batch.append(
+                Market(
+                    code=f"{MARKET_PREFIX}{index + 1:06d}",
+                    name=f"Synthetic market {index + 1}",
+                    district=rng.choice(self.districts),
+                    address=f"Synthetic ward {rng.randint(1, 600)}",
+                    kind=kind,
+                    market_class=market_class.value if market_class else None,
+                    construction=rng.choice(list(Construction)),
+                    capital=rng.choice(list(Capital)),
+                    management=rng.choice(["", *Management]),
+                    business_points=rng.randint(0, 800),
+                    area_m2=Decimal(rng.randint(20000, 5000000)) / 100,
+                    year_built=rng.randint(1960, self.day.year),
+                    status=status,
+                    status_since=self.ago(0, 6000),
+                )
+            )
+            if len(batch) >= BATCH_SIZE * 5:
+                Market.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+                batch = []
+        Market.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+        return count
