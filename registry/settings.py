@@ -235,6 +235,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 CSRF_FAILURE_VIEW = "registry.errors.csrf_failure"
 
+# Where `collectstatic` writes and whitenoise serves from (default: staticfiles/ in the project).
+if os.environ.get("DJANGO_STATIC_ROOT", "").strip():
+    STATIC_ROOT = Path(os.environ["DJANGO_STATIC_ROOT"].strip())
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database answers /healthz with 503 in seconds instead of hanging a worker.
     DATABASES["default"].setdefault("OPTIONS", {})
