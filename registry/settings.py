@@ -194,6 +194,9 @@ REGISTRY = {
     "OVERDUE_MONTHS": env_int("REGISTRY_OVERDUE_MONTHS", 24),
 }
 
+# The REST API (DESIGN.md section 6; plumbing in registry/api/). Throttle rates per token:
+# ``REGISTRY_API_RATE`` (default 3600/hour) and, for requests without credentials,
+# ``REGISTRY_API_ANON_RATE`` (default 60/minute).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -201,16 +204,52 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "registry.api.pagination.StandardPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "registry.api.throttling.TokenRateThrottle",
+        "registry.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("REGISTRY_API_RATE", "").strip() or "3600/hour",
+        "anon": os.environ.get("REGISTRY_API_ANON_RATE", "").strip() or "60/minute",
+    },
+    "EXCEPTION_HANDLER": "registry.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATE_FORMAT": "iso-8601",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hanoi industrial cluster and market registry API",
+    "DESCRIPTION": (
+        "Industrial clusters, wastewater inspections, markets and the wastewater KPI of "
+        "Hanoi's Department of Industry and Trade. Authenticate with `Authorization: Token "
+        "<key>` (an administrator issues the key). Dates are ISO 8601; decimals are strings; "
+        "lists take `?format=csv`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ClusterStatusEnum": "clusters.choices.ClusterStatus",
+        "WastewaterStateEnum": "clusters.choices.WastewaterState",
+        "WastewaterStandardEnum": "clusters.choices.WastewaterStandard",
+        "InspectionResultEnum": "clusters.choices.InspectionResult",
+        "MarketStatusEnum": "markets.choices.MarketStatus",
+        "MarketKindEnum": "markets.choices.MarketKind",
+        "MarketClassEnum": "markets.choices.MarketClass",
+        "ConstructionEnum": "markets.choices.Construction",
+        "CapitalEnum": "markets.choices.Capital",
+        "ManagementEnum": "markets.choices.Management",
+        "DistrictKindEnum": "registry.models.DistrictKind",
+    },
 }
 
 # =================================================================================================

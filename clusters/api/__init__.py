@@ -1,0 +1,1 @@
+"""The clusters app REST API."""

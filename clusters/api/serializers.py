@@ -1,0 +1,105 @@
+"""Serializers of the clusters API (DESIGN.md section 6). Status, wastewater state and the
+latest inspection are the core's annotations at ``as_of``; nothing is derived here."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from clusters.choices import ClusterStatus, InspectionResult, WastewaterStandard, WastewaterState
+from clusters.models import IndustrialCluster, WastewaterInspection
+from registry.api.serializers import CodeRelatedField, ModelCleanSerializer
+from registry.models import District
+
+
+class LatestInspectionSerializer(serializers.Serializer):
+    """The latest inspection that counts as evidence at ``as_of``, or null."""
+
+    inspected_on = serializers.DateField(source="latest_inspected_on", read_only=True)
+    result = serializers.ChoiceField(
+        source="latest_result", choices=InspectionResult.choices, read_only=True
+    )
+    standard = serializers.ChoiceField(
+        source="latest_standard", choices=WastewaterStandard.choices, read_only=True
+    )
+
+    def to_representation(self, instance):
+        if getattr(instance, "latest_inspected_on", None) is None:
+            return None
+        return super().to_representation(instance)
+
+
+class ClusterSerializer(ModelCleanSerializer):
+    district = CodeRelatedField(
+        queryset=District.objects.all(), help_text=_("The district's three-digit code.")
+    )
+    district_name = serializers.CharField(source="district.name", read_only=True)
+    status = serializers.ChoiceField(
+        choices=ClusterStatus.choices, read_only=True, help_text=_("Status at as_of.")
+    )
+    wastewater_state = serializers.ChoiceField(
+        choices=WastewaterState.choices,
+        read_only=True,
+        help_text=_("Wastewater state at as_of (DESIGN.md section 4)."),
+    )
+    latest_inspection = LatestInspectionSerializer(
+        source="*",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The latest inspection counting as evidence at as_of, or null."),
+    )
+
+    class Meta:
+        model = IndustrialCluster
+        fields = [
+            "code",
+            "name",
+            "district",
+            "district_name",
+            "address",
+            "area_ha",
+            "decision_no",
+            "established_on",
+            "developer",
+            "construction_started_on",
+            "operating_since",
+            "closed_on",
+            "occupancy_percent",
+            "tenant_count",
+            "wwtp_construction_started_on",
+            "wwtp_operating_since",
+            "wwtp_capacity_m3_per_day",
+            "wwtp_standard",
+            "wwtp_automatic_monitoring",
+            "status",
+            "wastewater_state",
+            "latest_inspection",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+    def validate_district(self, district):
+        if self.instance is None and not district.active:
+            raise serializers.ValidationError(
+                _("District %(district)s is inactive: new records cannot be added to it.")
+                % {"district": district}
+            )
+        return district
+
+
+class InspectionSerializer(ModelCleanSerializer):
+    cluster = CodeRelatedField(
+        queryset=IndustrialCluster.objects.all(), help_text=_("The cluster's code.")
+    )
+
+    class Meta:
+        model = WastewaterInspection
+        fields = [
+            "id",
+            "cluster",
+            "inspected_on",
+            "result",
+            "standard",
+            "agency",
+            "reference",
+            "exceeded_parameters",
+            "note",
+        ]

@@ -1,0 +1,37 @@
+"""ViewSets of the clusters API: declarative (queryset + serializer + filterset)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+
+from clusters.api.serializers import ClusterSerializer, InspectionSerializer
+from clusters.filtersets import ClusterFilterSet, InspectionFilterSet
+from clusters.models import IndustrialCluster, WastewaterInspection
+from registry.api.viewsets import RegistryViewSet, as_of_from
+
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description="Evaluate status and wastewater state at this date (default: today in Hanoi).",
+)
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[AS_OF]))
+class ClusterViewSet(RegistryViewSet):
+    queryset = IndustrialCluster.objects.all()
+    serializer_class = ClusterSerializer
+    filterset_class = ClusterFilterSet
+    lookup_field = "code"
+    csv_name = "clusters"
+
+    def annotate(self, queryset):
+        return queryset.select_related("district").with_wastewater_state(as_of_from(self.request))
+
+
+class InspectionViewSet(RegistryViewSet):
+    queryset = WastewaterInspection.objects.all()
+    serializer_class = InspectionSerializer
+    filterset_class = InspectionFilterSet
+    csv_name = "inspections"
+
+    def annotate(self, queryset):
+        return queryset.select_related("cluster")

@@ -1,0 +1,125 @@
+"""One FilterSet per model (NetBox-style): the API, pages and tests share them.
+
+The cluster FilterSet evaluates ``status`` and ``wastewater_state`` at ``as_of`` with the
+core's annotations (clusters.querysets); it never derives them itself.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from clusters.choices import ClusterStatus, InspectionResult, WastewaterState
+from clusters.models import IndustrialCluster, WastewaterInspection
+from registry.dates import today
+from registry.models import District
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """django-filter's ordering, with a final tie-breaker so pages never overlap."""
+
+    def __init__(self, *args, tie_breaker: str = "pk", **kwargs):
+        self.tie_breaker = tie_breaker
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, self.tie_breaker)
+        return qs
+
+
+def district_filter(path: str) -> django_filters.ModelMultipleChoiceFilter:
+    """Filter by district code(s); ``path`` is the model's DISTRICT_PATH."""
+    return django_filters.ModelMultipleChoiceFilter(
+        # The predicate uses the code of the chosen district, so the path ends in __code.
+        field_name=f"{path}__code",
+        distinct=False,
+        to_field_name="code",
+        queryset=District.objects.all(),
+        label=_("District (three-digit code; repeat the parameter for several)"),
+    )
+
+
+class ClusterFilterSet(django_filters.FilterSet):
+    as_of = django_filters.DateFilter(
+        method="filter_as_of",
+        label=_("Evaluate status and wastewater state at this date (default: today)"),
+    )
+    district = district_filter("district")
+    status = django_filters.MultipleChoiceFilter(
+        choices=ClusterStatus.choices, distinct=False, label=_("Status at as_of")
+    )
+    wastewater_state = django_filters.MultipleChoiceFilter(
+        choices=WastewaterState.choices, distinct=False, label=_("Wastewater state at as_of")
+    )
+    search = django_filters.CharFilter(
+        method="filter_search", label=_("Search in code, name, developer and address")
+    )
+    ordering = StableOrderingFilter(
+        fields=[
+            ("code", "code"),
+            ("name", "name"),
+            ("district__code", "district"),
+            ("established_on", "established_on"),
+            ("operating_since", "operating_since"),
+            ("area_ha", "area_ha"),
+            ("occupancy_percent", "occupancy_percent"),
+            ("status", "status"),
+            ("wastewater_state", "wastewater_state"),
+            ("latest_inspected_on", "latest_inspected_on"),
+            ("updated_at", "updated_at"),
+        ],
+        label=_("Order by (prefix with - for descending)"),
+    )
+
+    class Meta:
+        model = IndustrialCluster
+        fields = ["as_of", "district", "status", "wastewater_state", "search"]
+
+    def filter_queryset(self, queryset):
+        # The dated annotations first, so status / state filters and ordering can use them.
+        if "wastewater_state" not in queryset.query.annotations:
+            queryset = queryset.with_wastewater_state(
+                self.form.cleaned_data.get("as_of") or today()
+            )
+        return super().filter_queryset(queryset)
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, before the other filters
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(name__icontains=value)
+            | Q(developer__icontains=value)
+            | Q(address__icontains=value)
+        )
+
+
+class InspectionFilterSet(django_filters.FilterSet):
+    cluster = django_filters.ModelMultipleChoiceFilter(
+        field_name="cluster__code",
+        distinct=False,
+        to_field_name="code",
+        queryset=IndustrialCluster.objects.all(),
+        label=_("Cluster (its code; repeat the parameter for several)"),
+    )
+    district = district_filter("cluster__district")
+    result = django_filters.ChoiceFilter(choices=InspectionResult.choices, label=_("Result"))
+    inspected_after = django_filters.DateFilter(
+        field_name="inspected_on", lookup_expr="gte", label=_("Inspected on or after this date")
+    )
+    inspected_before = django_filters.DateFilter(
+        field_name="inspected_on", lookup_expr="lte", label=_("Inspected on or before this date")
+    )
+    ordering = StableOrderingFilter(
+        fields=[("inspected_on", "inspected_on"), ("cluster__code", "cluster"), ("id", "id")],
+        label=_("Order by (prefix with - for descending)"),
+    )
+
+    class Meta:
+        model = WastewaterInspection
+        fields = ["cluster", "district", "result", "inspected_after", "inspected_before"]

@@ -1,0 +1,1 @@
+"""The markets app REST API."""

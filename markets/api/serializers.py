@@ -1,0 +1,55 @@
+"""Serializers of the markets API (DESIGN.md section 6)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from markets.models import Market
+from registry.api.serializers import CodeRelatedField, ModelCleanSerializer
+from registry.models import District
+
+
+class MarketSerializer(ModelCleanSerializer):
+    district = CodeRelatedField(
+        queryset=District.objects.all(), help_text=_("The district's three-digit code.")
+    )
+    district_name = serializers.CharField(source="district.name", read_only=True)
+    class_matches_criteria = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Whether the recorded class agrees with the market's own figures (Decree "
+            "60/2024/NĐ-CP); null while not yet classified. A mismatch is a flag, not an error."
+        ),
+    )
+
+    class Meta:
+        model = Market
+        fields = [
+            "code",
+            "name",
+            "district",
+            "district_name",
+            "address",
+            "market_class",
+            "kind",
+            "construction",
+            "capital",
+            "management",
+            "business_points",
+            "area_m2",
+            "year_built",
+            "status",
+            "status_since",
+            "class_matches_criteria",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+        extra_kwargs = {"market_class": {"allow_blank": False}}
+
+    def validate_district(self, district):
+        if self.instance is None and not district.active:
+            raise serializers.ValidationError(
+                _("District %(district)s is inactive: new records cannot be added to it.")
+                % {"district": district}
+            )
+        return district

@@ -1,0 +1,10 @@
+"""The markets app's router, mounted under /api/v1/ by registry.api.urls."""
+
+from rest_framework.routers import SimpleRouter
+
+from markets.api.views import MarketViewSet
+
+router = SimpleRouter()
+router.register("markets", MarketViewSet, basename="market")
+
+urlpatterns = router.urls

@@ -1,0 +1,17 @@
+"""ViewSets of the markets API: declarative (queryset + serializer + filterset)."""
+
+from markets.api.serializers import MarketSerializer
+from markets.filtersets import MarketFilterSet
+from markets.models import Market
+from registry.api.viewsets import RegistryViewSet
+
+
+class MarketViewSet(RegistryViewSet):
+    queryset = Market.objects.all()
+    serializer_class = MarketSerializer
+    filterset_class = MarketFilterSet
+    lookup_field = "code"
+    csv_name = "markets"
+
+    def annotate(self, queryset):
+        return queryset.select_related("district").with_class_check()

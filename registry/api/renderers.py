@@ -1,0 +1,89 @@
+"""CSV output for list endpoints: UTF-8 with a byte-order mark so that Excel shows
+Vietnamese correctly, streamed row by row so a large list never sits in memory."""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer
+
+BOM = "\ufeff"
+
+
+class _Line:
+    """A file-like object whose ``write`` returns the line instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+def _columns(serializer: serializers.Serializer, prefix: str = "") -> list[str]:
+    """The CSV columns of a serializer: nested objects become ``parent.child`` columns."""
+    columns = []
+    for name, field in serializer.fields.items():
+        if isinstance(field, serializers.Serializer):
+            columns.extend(_columns(field, f"{prefix}{name}."))
+        else:
+            columns.append(f"{prefix}{name}")
+    return columns
+
+
+def _flatten(data, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in (data or {}).items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def csv_lines(columns: list[str], rows: Iterable[dict]) -> Iterator[str]:
+    """The BOM, the header and one line per row (each row a possibly nested dict)."""
+    writer = csv.writer(_Line())
+    yield BOM + writer.writerow(columns)
+    for row in rows:
+        flat = _flatten(row)
+        yield writer.writerow([_cell(flat.get(column)) for column in columns])
+
+
+def streaming_csv_response(serializer, queryset, filename: str) -> StreamingHttpResponse:
+    """Stream ``queryset`` through ``serializer`` (an unbound serializer instance) as CSV."""
+    columns = _columns(serializer)
+    rows = (serializer.to_representation(obj) for obj in queryset.iterator(chunk_size=1000))
+    response = StreamingHttpResponse(
+        csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class CSVRenderer(BaseRenderer):
+    """Declares ``?format=csv`` to content negotiation; lists are streamed by the view
+    (see :class:`registry.api.viewsets.CSVListMixin`), this renders anything else."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        rows = data if isinstance(data, list) else [data]
+        columns: list[str] = []
+        for row in rows:
+            for column in _flatten(row):
+                if column not in columns:
+                    columns.append(column)
+        return "".join(csv_lines(columns, rows)).encode("utf-8")

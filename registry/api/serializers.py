@@ -1,0 +1,246 @@
+"""Serializer plumbing shared by the apps, the districts serializer, the query parameters
+and the stats responses."""
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from clusters.selectors import OPERATING_STATES
+from markets.choices import MarketClass, MarketStatus
+from markets.selectors import UNCLASSIFIED
+from registry.api.exceptions import django_validation_error_detail
+from registry.fields import CodeField
+from registry.models import District
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A foreign key given by its code (the API's natural key)."""
+
+    default_error_messages = {
+        "does_not_exist": _("There is no record with the code “{value}”."),
+        "invalid": _("Give the code as text."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        super().__init__(**kwargs)
+
+
+class CodeSerializerField(serializers.CharField):
+    """A registry code: trimmed and upper-cased, as the model's CodeField does, before the
+    model's validators see it."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        return value.strip().upper()
+
+
+class ModelCleanSerializer(serializers.ModelSerializer):
+    """A model serializer whose writes are validated by the model itself.
+
+    ``full_clean()`` — field validators, constraints and ``clean()`` — is the single source
+    of validation; its errors come back as DRF's per-field 400. Updates save with
+    ``save_if_unchanged`` when the view passes ``expected_version`` (If-Match) in the context.
+    """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        CodeField: CodeSerializerField,
+    }
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        candidate = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
+        for name, value in attrs.items():
+            setattr(candidate, name, value)
+        try:
+            candidate.full_clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(django_validation_error_detail(error)) from error
+        # full_clean normalises values (codes are trimmed and upper-cased): save those.
+        for name in attrs:
+            attrs[name] = getattr(candidate, name)
+        return attrs
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        expected_version = self.context.get("expected_version")
+        if expected_version is None:
+            instance.save()
+        else:
+            instance.save_if_unchanged(expected_version)
+        return instance
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["code", "name", "kind", "active"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Query parameters
+# ---------------------------------------------------------------------------------------------
+
+
+class AsOfQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(
+        required=False,
+        help_text=_("The date the rules are evaluated at (YYYY-MM-DD); default today in Hanoi."),
+    )
+
+
+class DistrictQueryField(serializers.SlugRelatedField):
+    default_error_messages = {
+        "does_not_exist": _("There is no district with the code “{value}” in your scope."),
+        "invalid": _("Give the district's three-digit code."),
+    }
+
+
+class KpiQuerySerializer(AsOfQuerySerializer):
+    district = DistrictQueryField(
+        slug_field="code",
+        queryset=District.objects.all(),
+        required=False,
+        help_text=_("Only this district (its three-digit code)."),
+    )
+
+
+class OverdueQuerySerializer(KpiQuerySerializer):
+    months = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=1200,
+        help_text=_(
+            "Established at least this many months before as_of (default: the setting, 24)."
+        ),
+    )
+
+
+class MarketStatsQuerySerializer(serializers.Serializer):
+    district = DistrictQueryField(
+        slug_field="code",
+        queryset=District.objects.all(),
+        required=False,
+        help_text=_("Only this district (its three-digit code)."),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Stats responses (typed, so the OpenAPI schema says exactly what comes back)
+# ---------------------------------------------------------------------------------------------
+
+
+def _counts_serializer(name: str, keys: list[str], help_text) -> type[serializers.Serializer]:
+    fields = {key: serializers.IntegerField(min_value=0, help_text=help_text) for key in keys}
+    return type(name, (serializers.Serializer,), fields)
+
+
+ByStateSerializer = _counts_serializer(
+    "WastewaterStateCounts",
+    [state.value for state in OPERATING_STATES],
+    _("Operating clusters in this wastewater state."),
+)
+ByMarketStatusSerializer = _counts_serializer(
+    "MarketStatusCounts", [s.value for s in MarketStatus], _("Markets with this status.")
+)
+ByMarketClassSerializer = _counts_serializer(
+    "MarketClassCounts",
+    [c.value for c in MarketClass] + [UNCLASSIFIED],
+    _("Markets of this class."),
+)
+
+
+class KpiFiguresSerializer(serializers.Serializer):
+    target_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, allow_null=True, help_text=_("The year's target (%).")
+    )
+    operating = serializers.IntegerField(help_text=_("Clusters in operation at as_of."))
+    compliant = serializers.IntegerField(
+        help_text=_("Operating clusters whose wastewater state is compliant.")
+    )
+    share_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        allow_null=True,
+        help_text=_("100 × compliant / operating, half-up to 2 decimals; null when none operate."),
+    )
+    met = serializers.BooleanField(
+        allow_null=True, help_text=_("compliant × 100 ≥ target × operating, compared exactly.")
+    )
+    shortfall = serializers.IntegerField(
+        allow_null=True, help_text=_("The fewest more compliant clusters that meet the target.")
+    )
+    by_state = ByStateSerializer()
+
+
+class DistrictKpiSerializer(KpiFiguresSerializer):
+    district = serializers.CharField(help_text=_("The district's code."))
+    name = serializers.CharField()
+
+    def to_representation(self, instance):
+        return {
+            "district": instance.district.code,
+            "name": instance.district.name,
+            **KpiFiguresSerializer().to_representation(instance.figures.as_dict()),
+        }
+
+
+class ComplianceKpiSerializer(KpiFiguresSerializer):
+    as_of = serializers.DateField()
+    districts = DistrictKpiSerializer(many=True)
+
+    def to_representation(self, instance):
+        return {
+            "as_of": serializers.DateField().to_representation(instance.as_of),
+            **KpiFiguresSerializer().to_representation(instance.city.as_dict()),
+            "districts": DistrictKpiSerializer(instance.districts, many=True).data,
+        }
+
+
+class OverdueClusterSerializer(serializers.Serializer):
+    code = serializers.CharField(source="cluster.code")
+    name = serializers.CharField(source="cluster.name")
+    district = serializers.CharField(source="cluster.district.code")
+    district_name = serializers.CharField(source="cluster.district.name")
+    established_on = serializers.DateField(source="cluster.established_on")
+    months_since_established = serializers.IntegerField()
+
+
+class ConstructionOverdueSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    months = serializers.IntegerField()
+    count = serializers.IntegerField()
+    results = OverdueClusterSerializer(many=True)
+
+
+class MarketCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_status = ByMarketStatusSerializer()
+    by_class = ByMarketClassSerializer()
+
+
+class DistrictMarketCountsSerializer(MarketCountsSerializer):
+    district = serializers.CharField(help_text=_("The district's code."))
+    name = serializers.CharField()
+
+    def to_representation(self, instance):
+        district, counts = instance
+        return {
+            "district": district.code,
+            "name": district.name,
+            **MarketCountsSerializer().to_representation(counts.as_dict()),
+        }
+
+
+class MarketStatisticsSerializer(MarketCountsSerializer):
+    districts = DistrictMarketCountsSerializer(many=True)
+
+    def to_representation(self, instance):
+        return {
+            **MarketCountsSerializer().to_representation(instance.city.as_dict()),
+            "districts": DistrictMarketCountsSerializer(instance.districts, many=True).data,
+        }

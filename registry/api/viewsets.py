@@ -1,0 +1,191 @@
+"""The declarative ViewSet every app's API is built from (NetBox-style).
+
+A ViewSet names its ``queryset``, ``serializer_class`` and ``filterset_class``; this base adds
+what every endpoint of DESIGN.md section 6 promises:
+
+- reads and writes scoped to the caller's districts by :func:`registry.scoping.restrict`
+  (another district's record is a 404) and :func:`registry.scoping.can_access_district`
+  (writing a record into a district the caller does not keep is a 403);
+- ``?format=csv`` on lists, streamed, UTF-8 with a BOM;
+- ``ETag`` (the record's ``version``) on detail responses, ``If-Match`` honoured on PUT, PATCH
+  and DELETE: a stale version gets 412;
+- errors always JSON, even when CSV was asked for.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework import status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from registry.api.exceptions import PreconditionFailed
+from registry.api.permissions import ModelPermissions
+from registry.api.renderers import CSVRenderer, streaming_csv_response
+from registry.api.serializers import AsOfQuerySerializer
+from registry.dates import today
+from registry.scoping import can_access_district, restrict
+
+
+def as_of_from(request) -> datetime.date:
+    """``?as_of=`` of the request (400 with a clear message when it is not a date), or today."""
+    params = AsOfQuerySerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data.get("as_of") or today()
+
+
+def etag_for(instance) -> str:
+    return f'"{instance.version}"'
+
+
+def parse_if_match(header: str) -> set[str] | None:
+    """The versions an ``If-Match`` header accepts; None for ``*`` (any)."""
+    tags = set()
+    for tag in header.split(","):
+        tag = tag.strip()
+        if tag == "*":
+            return None
+        tags.add(tag.removeprefix("W/").strip('"'))
+    return tags
+
+
+class RegistryViewSet(viewsets.ModelViewSet):
+    permission_classes = [ModelPermissions]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    #: The CSV file name of the list, without extension.
+    csv_name = "export"
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def annotate(self, queryset):
+        """Hook: joins and computed annotations the serializer needs (one query for a page)."""
+        return queryset
+
+    def get_queryset(self):
+        queryset = self.annotate(self.queryset.all())
+        if getattr(self, "swagger_fake_view", False):
+            return queryset
+        return restrict(queryset, self.request.user)
+
+    def get_renderers(self):
+        if getattr(self, "action", None) != "list":
+            return [JSONRenderer()]
+        return super().get_renderers()
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            queryset = self.filter_queryset(self.get_queryset())
+            serializer = self.get_serializer_class()(context=self.get_serializer_context())
+            return streaming_csv_response(serializer, queryset, f"{self.csv_name}.csv")
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = etag_for(instance)
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            isinstance(response, Response)
+            and response.status_code >= 400
+            and not isinstance(response.accepted_renderer, JSONRenderer)
+        ):
+            # Errors are JSON even when the caller asked for CSV.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def expected_version(self, instance) -> int | None:
+        """The version ``If-Match`` requires (412 when it is not the stored one)."""
+        header = self.request.headers.get("If-Match")
+        if not header:
+            return None
+        accepted = parse_if_match(header)
+        if accepted is None:
+            return None
+        if str(instance.version) not in accepted:
+            raise PreconditionFailed()
+        return instance.version
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["expected_version"] = getattr(self, "_expected_version", None)
+        return context
+
+    def district_of(self, attrs: dict, instance=None):
+        """The district a record will belong to, after the write (``DISTRICT_PATH``)."""
+        first, *rest = self.queryset.model.DISTRICT_PATH.split("__")
+        obj = attrs[first] if first in attrs else getattr(instance, first, None)
+        for part in rest:
+            obj = getattr(obj, part, None) if obj is not None else None
+        return obj
+
+    def check_write_scope(self, serializer):
+        district = self.district_of(serializer.validated_data, serializer.instance)
+        if not can_access_district(self.request.user, district):
+            raise PermissionDenied(
+                _(
+                    "You may only keep records of your own districts; %(district)s is not one "
+                    "of them."
+                )
+                % {"district": district}
+            )
+
+    def refetched(self, instance):
+        """The saved record again, with its annotations (status etc. may have changed)."""
+        return self.annotate(self.queryset.all()).get(pk=instance.pk)
+
+    def perform_create(self, serializer):
+        self.check_write_scope(serializer)
+        serializer.save()
+        serializer.instance = self.refetched(serializer.instance)
+
+    def perform_update(self, serializer):
+        self.check_write_scope(serializer)
+        serializer.save()
+        serializer.instance = self.refetched(serializer.instance)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        response = Response(
+            serializer.data,
+            status=status.HTTP_201_CREATED,
+            headers=self.get_success_headers(serializer.data),
+        )
+        response["ETag"] = etag_for(serializer.instance)
+        return response
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        # A stale If-Match is refused before the body is even looked at.
+        self._expected_version = self.expected_version(instance)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        response = Response(serializer.data)
+        response["ETag"] = etag_for(serializer.instance)
+        return response
+
+    def perform_destroy(self, instance):
+        expected = self.expected_version(instance)
+        with transaction.atomic():
+            if expected is not None:
+                current = (
+                    type(instance)
+                    ._default_manager.select_for_update()
+                    .filter(pk=instance.pk)
+                    .values_list("version", flat=True)
+                    .first()
+                )
+                if current != expected:
+                    raise PreconditionFailed()
+            instance.delete()
