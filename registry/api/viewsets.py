@@ -84,7 +84,8 @@ class RegistryViewSet(viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         response = Response(self.get_serializer(instance).data)
-        response["ETag"] = etag_for(instance)
+        if hasattr(instance, "version"):  # versioned records (not the district reference)
+            response["ETag"] = etag_for(instance)
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):
