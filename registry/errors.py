@@ -30,12 +30,22 @@ def _respond(request, status: int, template_name: str, title: str, message: str)
     return HttpResponse(body, status=status)
 
 
+def _too_large_message(limit_bytes: int) -> str:
+    return _("The request is too large: at most %(limit).1f MB may be sent at once.") % {
+        "limit": limit_bytes / (1024 * 1024)
+    }
+
+
+def request_too_large(request, limit_bytes: int):
+    """413 for a body past ``limit_bytes`` (used by registry.limits before the body is read)."""
+    return _respond(
+        request, 413, "400.html", _("Request too large"), _too_large_message(limit_bytes)
+    )
+
+
 def _bad_request_message(exception) -> tuple[int, str]:
     if isinstance(exception, RequestDataTooBig):
-        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
-        return 413, _("The request is too large: at most %(limit).1f MB may be sent at once.") % {
-            "limit": limit_mb
-        }
+        return 413, _too_large_message(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     if isinstance(exception, TooManyFieldsSent):
         return 400, _("The form sent too many fields at once. Select fewer rows and try again.")
     if isinstance(exception, TooManyFilesSent):
@@ -46,7 +56,8 @@ def _bad_request_message(exception) -> tuple[int, str]:
 @requires_csrf_token
 def bad_request(request, exception=None, template_name="400.html"):
     status, message = _bad_request_message(exception)
-    return _respond(request, status, template_name, _("Bad request"), message)
+    title = _("Request too large") if status == 413 else _("Bad request")
+    return _respond(request, status, template_name, title, message)
 
 
 @requires_csrf_token

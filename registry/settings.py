@@ -293,6 +293,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 
 # Fields in one form submission (admin changelists post one field per selected row):
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FILES", 10)
+# A whole multipart upload (a spreadsheet import), in bytes; checked on Content-Length by
+# registry.limits before anything reads the body, like every other body against the limit above.
+REGISTRY_MAX_UPLOAD_BYTES = env_int("REGISTRY_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    "registry.limits.RequestSizeLimitMiddleware",
+)
 
 # Logging: everything to stdout, one line per record, for the process manager / journald.
 LOGGING = {

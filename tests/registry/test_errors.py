@@ -125,3 +125,31 @@ def test_csrf_failure_explains_what_to_do():
         "/admin/login/", {"username": "a", "password": "b"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert_html_page(response, 403, "The form has expired", "Reload the page")
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024 * 1024)
+def test_too_large_a_json_body_is_refused_before_it_is_read(client):
+    """DRF's JSON parser does not check DATA_UPLOAD_MAX_MEMORY_SIZE; the middleware does."""
+    body = '{"note": "' + "x" * (1024 * 1024) + '"}'
+    response = client.post(
+        "/api/v1/clusters/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert_json_error(response, 413, "at most 1.0 MB")
+    response = client.post("/api/v1/clusters/", body, content_type="application/json")
+    assert_json_error(response, 413, "1.0 MB")
+    assert (
+        response.json()["detail"] != "The request is too large: at most 1.0 MB may be sent at once."
+    )
+
+
+@override_settings(REGISTRY_MAX_UPLOAD_BYTES=2 * 1024 * 1024)
+def test_upload_size_is_limited_and_files_do_not_count_against_the_form_limit(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload(size):
+        return {"file": SimpleUploadedFile("clusters.xlsx", b"x" * size)}
+
+    response = client.post("/form/", upload(3 * 1024 * 1024), HTTP_ACCEPT_LANGUAGE="en")
+    assert_html_page(response, 413, "Request too large", "at most 2.0 MB")
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024 * 1024):
+        assert client.post("/form/", upload(1536 * 1024)).status_code == 200
