@@ -16,7 +16,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
@@ -315,6 +315,36 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             )
             response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing, also on the confirm step: one invalid row rolls the whole file back.
+        data_kwargs = super().get_import_data_kwargs(**kwargs)
+        data_kwargs["rollback_on_validation_errors"] = True
+        return data_kwargs
+
+    def _back_to_import(self, request, message):
+        self.message_user(request, message, messages.ERROR)
+        info = self.opts.app_label, self.opts.model_name
+        return HttpResponseRedirect(reverse(f"admin:{info[0]}_{info[1]}_import"))
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except (FileNotFoundError, IsADirectoryError, PermissionError):
+            return self._back_to_import(
+                request, gettext("The uploaded file is no longer available: upload it again.")
+            )
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            return self._back_to_import(
+                request,
+                gettext(
+                    "The file has invalid rows, so nothing was saved. Upload it again to see "
+                    "every row's errors."
+                ),
+            )
+        return super().process_result(result, request)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}

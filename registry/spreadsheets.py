@@ -14,8 +14,9 @@ import datetime
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 
@@ -197,7 +198,7 @@ class RegistryResource(resources.ModelResource):
                 with translation.override(language):
                     self._aliases[str(label).strip().lower()] = name
             self._aliases[name.lower()] = name
-            field.column_name = str(label)
+            field.column_name = capfirst(str(label))
             if isinstance(field.widget, ScopedCodeWidget):
                 field.widget.user = user
         self._duplicates = set()
@@ -240,6 +241,28 @@ class RegistryResource(resources.ModelResource):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            raise _labelled_errors(self, error) from None
+
+
+def _labelled_errors(resource, error: ValidationError) -> ValidationError:
+    """The row's errors keyed by the column labels the user sees instead of field names."""
+    labels = {f.attribute: f.column_name for f in resource.fields.values() if f.attribute}
+    model = resource._meta.model
+    relabelled = {}
+    for name, messages in error.message_dict.items():
+        if name in labels:
+            key = labels[name]
+        elif name != NON_FIELD_ERRORS and name in {f.name for f in model._meta.fields}:
+            key = capfirst(str(model._meta.get_field(name).verbose_name))
+        else:
+            key = name
+        relabelled.setdefault(key, []).extend(messages)
+    return ValidationError(relabelled)
 
 
 def labelled(model, name, widget=None, **kwargs) -> fields.Field:

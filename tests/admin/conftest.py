@@ -5,7 +5,6 @@ from django.contrib.auth.models import Group
 
 from tests.factories import ClusterFactory, MarketFactory, UserFactory, district
 
-
 PLAIN_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
