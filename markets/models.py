@@ -1,5 +1,7 @@
 """City markets (chợ) and their construction / renovation projects."""
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -20,6 +22,9 @@ from markets.choices import (
 from markets.querysets import MarketQuerySet
 from registry.fields import CODE_REGEX, CodeField, dates_in_order
 from registry.models import District, VersionedModel
+
+#: What a choice constraint says when a value outside its list reaches it.
+NOT_IN_LIST = _("Choose a value from the list.")
 
 
 def choice_in(field_name: str, choices, *, blank: bool = False, null: bool = False) -> Q:
@@ -63,7 +68,7 @@ class Market(VersionedModel):
         _("land area (m²)"),
         max_digits=12,
         decimal_places=2,
-        validators=[MinValueValidator(0.01)],
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     year_built = models.PositiveSmallIntegerField(
         _("year built"),
@@ -103,30 +108,47 @@ class Market(VersionedModel):
                 violation_error_message=_("The year built must be between 1800 and 2100."),
             ),
             models.CheckConstraint(
-                condition=choice_in("kind", MarketKind), name="market_kind_valid"
+                condition=choice_in("kind", MarketKind),
+                name="market_kind_valid",
+                violation_error_message=NOT_IN_LIST,
             ),
             models.CheckConstraint(
                 condition=choice_in("market_class", MarketClass, null=True),
                 name="market_class_valid",
+                violation_error_message=NOT_IN_LIST,
             ),
             models.CheckConstraint(
-                condition=choice_in("construction", Construction), name="market_construction_valid"
+                condition=choice_in("construction", Construction),
+                name="market_construction_valid",
+                violation_error_message=NOT_IN_LIST,
             ),
             models.CheckConstraint(
-                condition=choice_in("capital", Capital), name="market_capital_valid"
+                condition=choice_in("capital", Capital),
+                name="market_capital_valid",
+                violation_error_message=NOT_IN_LIST,
             ),
             models.CheckConstraint(
                 condition=choice_in("management", Management, blank=True),
                 name="market_management_valid",
+                violation_error_message=NOT_IN_LIST,
             ),
             models.CheckConstraint(
-                condition=choice_in("status", MarketStatus), name="market_status_valid"
+                condition=choice_in("status", MarketStatus),
+                name="market_status_valid",
+                violation_error_message=NOT_IN_LIST,
             ),
         ]
         indexes = [models.Index(fields=["district", "code"], name="market_district_code")]
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        super().clean()
+        # "Not yet classified" is stored as null; an empty string from a form or the API
+        # means the same.
+        if self.market_class == "":
+            self.market_class = None
 
 
 class MarketProject(VersionedModel):
@@ -174,14 +196,19 @@ class MarketProject(VersionedModel):
                 violation_error_message=_("The completion date cannot be before the start date."),
             ),
             models.CheckConstraint(
-                condition=choice_in("kind", ProjectKind), name="market_project_kind_valid"
+                condition=choice_in("kind", ProjectKind),
+                name="market_project_kind_valid",
+                violation_error_message=NOT_IN_LIST,
             ),
             models.CheckConstraint(
                 condition=choice_in("capital_source", ProjectCapital),
                 name="market_project_capital_valid",
+                violation_error_message=NOT_IN_LIST,
             ),
             models.CheckConstraint(
-                condition=choice_in("status", ProjectStatus), name="market_project_status_valid"
+                condition=choice_in("status", ProjectStatus),
+                name="market_project_status_valid",
+                violation_error_message=NOT_IN_LIST,
             ),
         ]
 
