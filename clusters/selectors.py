@@ -101,9 +101,11 @@ def wastewater_compliance(
     target_percent = target.percent if target else None
 
     # One grouped query: (district, state) → count, over the clusters operating at as_of.
+    # Only the listed districts' clusters are counted (the figures never include others),
+    # so one district's KPI reads one district's clusters.
     rows = (
         IndustrialCluster.objects.with_wastewater_state(as_of)
-        .filter(status=ClusterStatus.OPERATING)
+        .filter(status=ClusterStatus.OPERATING, district__in=[d.pk for d in districts])
         .values("district_id", "wastewater_state")
         .annotate(n=Count("pk"))
         .order_by()

@@ -1,0 +1,762 @@
+"""The benchmark harness: ``python -m bench.run`` (``make bench`` calls it).
+
+1. Creates the PostgreSQL database if missing (default ``registry_bench`` on loopback),
+   migrates it and loads the national-scale dataset with ``seed_scale`` (timed).
+2. Serves the app with gunicorn (``gunicorn.conf.py``, ``DJANGO_SETTINGS_MODULE=bench.settings``)
+   in a separate process on a loopback port.
+3. From this process, over real HTTP: each endpoint at concurrency 1 and 8 (p50 / p95 latency,
+   requests per second), with an API token, and the admin changelist with a session signed in
+   through the login form. Each request's SQL query count comes from the server
+   (bench.middleware), streamed CSV included.
+4. Times the hand-written KPI SQL over psycopg (bench/floor.py), checks it gives the same
+   figures as the endpoint, and reports each KPI endpoint's p50 as a ratio to it.
+5. Times a 10,000-row cluster spreadsheet import through ``clusters.resources`` (validation and
+   history included, rolled back afterwards), and the CSV export's worker memory.
+6. Writes ``bench/results/<date>-<host>.json`` and a Markdown summary next to it.
+
+Loads stay on loopback and are bounded in count and time.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/registry_bench"
+PAST = datetime.date(2024, 12, 14)  # a year-end report cut-off (Circular 14/2024/TT-BCT)
+DISTRICT = "017"  # Đông Anh
+BUDGETS = {
+    "kpi_ratio_p50": 1.5,
+    "clusters_list_50_p50_ms": 30.0,
+    "import_10000_s": 60.0,
+    "csv_export_s": 5.0,
+    "seed_s": 120.0,
+}
+
+
+# --- setup ---------------------------------------------------------------------------------
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--clusters", type=int, default=10_000)
+    parser.add_argument("--inspections", type=int, default=200_000)
+    parser.add_argument("--markets", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument(
+        "--no-seed", action="store_true", help="Keep the loaded synthetic dataset as it is."
+    )
+    parser.add_argument("--port", type=int, default=0, help="Loopback port (default: a free one).")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
+    parser.add_argument("--requests", type=int, default=40, help="Requests per phase (max).")
+    parser.add_argument("--phase-seconds", type=float, default=8.0, help="Time cap per phase.")
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    return parser.parse_args()
+
+
+def configure_environment(args) -> dict:
+    """The environment of both this process and the server: production settings (DEBUG off)
+    plus the bench's query counter, persistent connections, loopback only."""
+    env = {
+        "DATABASE_URL": args.database_url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_CONN_MAX_AGE": os.environ.get("DJANGO_CONN_MAX_AGE", "600"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    return env
+
+
+def ensure_database(url: str):
+    import psycopg
+    from psycopg import sql
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created database {name}")
+
+
+def setup_django():
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+
+
+def migrate_and_seed(args) -> dict:
+    from django.core.management import call_command
+
+    from clusters.models import IndustrialCluster
+
+    call_command("migrate", "--noinput", verbosity=0)
+    loaded = IndustrialCluster.objects.filter(code__startswith="SCALE-").count()
+    if args.no_seed and loaded:
+        return {"seeded": False, "clusters_present": loaded}
+    started = time.monotonic()
+    call_command(
+        "seed_scale",
+        clusters=args.clusters,
+        inspections=args.inspections,
+        markets=args.markets,
+        seed=args.seed,
+        replace=True,
+    )
+    seconds = time.monotonic() - started
+    return {
+        "seeded": True,
+        "seconds": round(seconds, 1),
+        "clusters": args.clusters,
+        "inspections": args.inspections,
+        "markets": args.markets,
+        "seed": args.seed,
+    }
+
+
+def bench_account() -> tuple[str, str, str]:
+    """A superuser for the API token and the admin session (username, password, token)."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    user_model = get_user_model()
+    password = secrets.token_urlsafe(16)
+    user, _ = user_model.objects.get_or_create(
+        username="bench-superuser", defaults={"email": "bench@example.invalid"}
+    )
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    token, _ = Token.objects.get_or_create(user=user)
+    return user.username, password, token.key
+
+
+# --- the server ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, env: dict, port: int, workers: int, query_log: str, log_path: Path):
+        self.port = port
+        self.env = {
+            **os.environ,
+            **env,
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_WORKERS": str(workers),
+            "GUNICORN_MAX_REQUESTS": "0",  # no recycling in the middle of a measurement
+            "GUNICORN_LOG_LEVEL": "warning",
+            "BENCH_QUERY_LOG": query_log,
+        }
+        self.log = open(log_path, "w")  # noqa: SIM115 (closed in stop)
+        self.process = None
+
+    def start(self):
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(  # noqa: S603
+            [str(gunicorn), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null"],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn exited at start; see its log")
+            try:
+                status, _, _ = request("GET", self.port, "/healthz")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer /healthz within 30 s")
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(p) for p in children.read_text().split()]
+        except OSError:
+            return []
+
+    def worker_peak_rss_kb(self) -> int:
+        """The largest peak resident memory (VmHWM) among the workers."""
+        peak = 0
+        for pid in self.worker_pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            found = re.search(r"VmHWM:\s+(\d+) kB", status)
+            if found:
+                peak = max(peak, int(found.group(1)))
+        return peak
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+# --- the client ----------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def request(method, port, path, headers=None, body=None):
+    """One request on this thread's keep-alive connection (reopened when the server closes
+    it): (status, headers, body)."""
+    conn = getattr(_local, "conn", None)
+    if conn is None or conn.port != port:
+        conn = _local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+    except (http.client.HTTPException, OSError):
+        conn.close()
+        _local.conn = None
+        raise
+    if response.will_close:
+        conn.close()
+    return response.status, response.headers, data
+
+
+def login_session(port: int, username: str, password: str) -> str:
+    """Sign in through the admin login form, as a person would; return the Cookie header."""
+    status, headers, body = request("GET", port, "/admin/login/")
+    cookies = cookie_jar(headers)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/"}
+    )
+    status, headers, body = request(
+        "POST",
+        port,
+        "/admin/login/",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie_header(cookies),
+            "Referer": f"http://127.0.0.1:{port}/admin/login/",
+        },
+        body=form,
+    )
+    cookies.update(cookie_jar(headers))
+    if status != 302 or "sessionid" not in cookies:
+        raise RuntimeError(f"admin login failed (HTTP {status})")
+    return cookie_header(cookies)
+
+
+def cookie_jar(headers) -> dict:
+    jar = {}
+    for value in headers.get_all("Set-Cookie") or []:
+        name, _, rest = value.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+    return jar
+
+
+def cookie_header(jar: dict) -> str:
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+class Runner:
+    def __init__(self, port: int, args, query_log: str):
+        self.port = port
+        self.args = args
+        self.query_log = query_log
+        self.sequence = 0
+        self.lock = threading.Lock()
+
+    def next_id(self, name: str) -> str:
+        with self.lock:
+            self.sequence += 1
+            return f"{name}:{self.sequence}"
+
+    def one(self, name, path, headers) -> tuple[float, int, int]:
+        bench_headers = {**headers, "X-Bench-Id": self.next_id(name)}
+        started = time.perf_counter()
+        status, _, body = request("GET", self.port, path, headers=bench_headers)
+        elapsed = time.perf_counter() - started
+        return elapsed, status, len(body)
+
+    def phase(self, name, path, headers, concurrency, count) -> dict:
+        latencies, statuses, sizes = [], [], []
+        deadline = time.monotonic() + self.args.phase_seconds
+        per_thread = max(1, count // concurrency)
+
+        def work():
+            for _ in range(per_thread):
+                if time.monotonic() > deadline:
+                    return
+                elapsed, status, size = self.one(name, path, headers)
+                with self.lock:
+                    latencies.append(elapsed)
+                    statuses.append(status)
+                    sizes.append(size)
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=work) for _ in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+        return {
+            "concurrency": concurrency,
+            "requests": len(latencies),
+            "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+            "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+            "requests_per_s": round(len(latencies) / wall, 1) if wall else None,
+            "statuses": sorted(set(statuses)),
+            "bytes": max(sizes) if sizes else 0,
+        }
+
+    def endpoint(self, name, path, headers, count=None, warmup=3) -> dict:
+        count = count or self.args.requests
+        for _ in range(warmup):
+            status, _, body = request("GET", self.port, path, headers=headers)
+            if status != 200:
+                return {"path": path, "error": f"HTTP {status}", "body": body[:300].decode()}
+        result = {"path": path}
+        result["c1"] = self.phase(name, path, headers, 1, count)
+        result["c8"] = self.phase(name, path, headers, 8, max(count * 2, 8))
+        print(
+            f"  {name:28s} p50 {result['c1']['p50_ms']:8.1f} ms  p95 {result['c1']['p95_ms']:8.1f}"
+            f" ms  c8 {result['c8']['requests_per_s']:7.1f} req/s",
+            flush=True,
+        )
+        return result
+
+    def query_counts(self) -> dict[str, list[int]]:
+        counts: dict[str, set[int]] = {}
+        # Streamed responses log on close: give the last ones a moment.
+        time.sleep(0.5)
+        for line in Path(self.query_log).read_text().splitlines():
+            bench_id, _, count = line.partition("\t")
+            counts.setdefault(bench_id.rsplit(":", 1)[0], set()).add(int(count))
+        return {name: sorted(values) for name, values in counts.items()}
+
+
+def endpoints(token: str, session_cookie: str, sample_code: str) -> list[tuple]:
+    api = {"Authorization": f"Token {token}", "Accept": "application/json"}
+    csv = {"Authorization": f"Token {token}"}
+    admin = {"Cookie": session_cookie}
+    kpi = "/api/v1/stats/wastewater-compliance/"
+    return [
+        ("clusters_list_50", "/api/v1/clusters/?page_size=50", api, None),
+        (
+            "clusters_list_50_past_state",
+            f"/api/v1/clusters/?page_size=50&as_of={PAST}&wastewater_state=compliant",
+            api,
+            None,
+        ),
+        (
+            "clusters_list_50_failed",
+            "/api/v1/clusters/?page_size=50&wastewater_state=failed",
+            api,
+            None,
+        ),
+        ("clusters_list_500", f"/api/v1/clusters/?page_size=500&as_of={PAST}", api, 20),
+        ("cluster_detail", f"/api/v1/clusters/{sample_code}/", api, None),
+        ("kpi_city_today", kpi, api, None),
+        ("kpi_city_past", f"{kpi}?as_of={PAST}", api, None),
+        ("kpi_district_today", f"{kpi}?district={DISTRICT}", api, None),
+        ("kpi_district_past", f"{kpi}?district={DISTRICT}&as_of={PAST}", api, None),
+        ("construction_overdue", "/api/v1/stats/construction-overdue/", api, 20),
+        ("markets_list_50", "/api/v1/markets/?page_size=50", api, None),
+        ("admin_cluster_changelist", "/admin/clusters/industrialcluster/", admin, None),
+        ("clusters_csv_all", "/api/v1/clusters/?format=csv", csv, 3),
+    ]
+
+
+KPI_VARIANTS = {
+    "kpi_city_today": (None, None),
+    "kpi_city_past": (None, PAST),
+    "kpi_district_today": (DISTRICT, None),
+    "kpi_district_past": (DISTRICT, PAST),
+}
+
+
+# --- the floor, the selector, EXPLAIN ------------------------------------------------------
+
+
+def measure_floor(url: str, runner: Runner, token: str, count: int) -> dict:
+    import psycopg
+    from django.conf import settings
+
+    from bench.floor import kpi_figures
+    from registry.dates import today
+
+    window = settings.REGISTRY["EVIDENCE_WINDOW_DAYS"]
+    results = {}
+    with psycopg.connect(url, autocommit=True) as conn:
+        for name, (district, as_of) in KPI_VARIANTS.items():
+            day = as_of or today()
+            for _ in range(3):
+                figures = kpi_figures(conn, day, window, district)
+            timings = []
+            for _ in range(count):
+                started = time.perf_counter()
+                kpi_figures(conn, day, window, district)
+                timings.append(time.perf_counter() - started)
+            # The endpoint must say the same thing, or the comparison means nothing.
+            path = "/api/v1/stats/wastewater-compliance/?" + urllib.parse.urlencode(
+                {k: v for k, v in {"as_of": as_of, "district": district}.items() if v}
+            )
+            status, _, body = runner_request_json(runner, path, token)
+            same = None
+            if status == 200:
+                api = body if district is None else body["districts"][0]
+                same = (
+                    api["operating"] == figures["operating"]
+                    and api["compliant"] == figures["compliant"]
+                    and {k: v for k, v in api["by_state"].items() if v} == figures["by_state"]
+                )
+            results[name] = {
+                "p50_ms": round(percentile(timings, 0.5) * 1000, 2),
+                "p95_ms": round(percentile(timings, 0.95) * 1000, 2),
+                "runs": len(timings),
+                "figures": figures,
+                "endpoint_agrees": same,
+            }
+    return results
+
+
+def runner_request_json(runner: Runner, path: str, token: str):
+    status, _, body = request(
+        "GET",
+        runner.port,
+        path,
+        headers={"Authorization": f"Token {token}", "Accept": "application/json"},
+    )
+    try:
+        return status, None, json.loads(body)
+    except ValueError:
+        return status, None, None
+
+
+def measure_selector(count: int) -> dict:
+    """The KPI selector in this process (no HTTP), for reference."""
+    from clusters.selectors import wastewater_compliance
+    from registry.dates import today
+    from registry.models import District
+
+    results = {}
+    for name, (district, as_of) in KPI_VARIANTS.items():
+        districts = District.objects.filter(code=district) if district else None
+        day = as_of or today()
+        wastewater_compliance(as_of=day, districts=districts)
+        timings = []
+        for _ in range(count):
+            started = time.perf_counter()
+            wastewater_compliance(as_of=day, districts=districts)
+            timings.append(time.perf_counter() - started)
+        results[name] = {"p50_ms": round(percentile(timings, 0.5) * 1000, 2)}
+    return results
+
+
+def explain_kpi(url: str) -> dict:
+    """EXPLAIN ANALYZE of the selector's grouped query (as Django sends it) and of the floor."""
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.floor import kpi_params, kpi_sql
+    from clusters.selectors import wastewater_compliance
+    from registry.dates import today
+
+    with CaptureQueriesContext(connection) as captured:
+        wastewater_compliance(as_of=today())
+    grouped = max(captured.captured_queries, key=lambda q: len(q["sql"]))["sql"]
+    plans = {}
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + grouped)
+        plans["selector"] = "\n".join(row[0] for row in cursor.fetchall())
+    window = settings.REGISTRY["EVIDENCE_WINDOW_DAYS"]
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "EXPLAIN (ANALYZE, BUFFERS) " + kpi_sql(None), kpi_params(today(), window, None)
+        ).fetchall()
+        plans["floor"] = "\n".join(row[0] for row in rows)
+    return plans
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+def measure_import(rows: int, username: str) -> dict:
+    """Export ``rows`` synthetic clusters through the admin's resource, give them new codes,
+    and import the file back as new clusters (validation, history, all-or-none), timed;
+    everything is rolled back afterwards."""
+    try:
+        from clusters.resources import ClusterResource
+    except ImportError:
+        return {"skipped": "clusters.resources.ClusterResource does not exist yet"}
+    import tablib
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from clusters.models import IndustrialCluster
+
+    user = get_user_model().objects.get(username=username)
+    source = IndustrialCluster.objects.filter(code__startswith="SCALE-C-").order_by("code")
+    resource = ClusterResource(user=user)
+    started = time.monotonic()
+    dataset = resource.export(queryset=source[:rows])
+    export_seconds = time.monotonic() - started
+    code_column = resource.fields["code"].column_name
+    position = dataset.headers.index(code_column)
+    data = []
+    for index, row in enumerate(dataset, start=1):
+        row = list(row)
+        row[position] = f"SCALE-I-{index:06d}"
+        data.append(row)
+    dataset = tablib.Dataset(*data, headers=dataset.headers)
+
+    class Rollback(Exception):
+        pass
+
+    result = {"rows": len(data), "export_seconds": round(export_seconds, 2)}
+    try:
+        with transaction.atomic():
+            started = time.monotonic()
+            dry = ClusterResource(user=user).import_data(dataset, dry_run=True)
+            result["dry_run_seconds"] = round(time.monotonic() - started, 2)
+            result["dry_run_errors"] = dry.has_errors() or dry.has_validation_errors()
+            started = time.monotonic()
+            outcome = ClusterResource(user=user).import_data(dataset, dry_run=False)
+            result["import_seconds"] = round(time.monotonic() - started, 2)
+            result["import_errors"] = outcome.has_errors() or outcome.has_validation_errors()
+            result["created"] = IndustrialCluster.objects.filter(
+                code__startswith="SCALE-I-"
+            ).count()
+            result["history_rows"] = IndustrialCluster.history.filter(
+                code__startswith="SCALE-I-"
+            ).count()
+            raise Rollback
+    except Rollback:
+        pass
+    return result
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return {
+        "host": platform.node(),
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def postgres_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]
+
+
+def verdicts(results: dict) -> dict:
+    out = {}
+    endpoints_ = results.get("endpoints", {})
+    floor = results.get("floor", {})
+    for name in KPI_VARIANTS:
+        p50 = endpoints_.get(name, {}).get("c1", {}).get("p50_ms")
+        base = floor.get(name, {}).get("p50_ms")
+        if p50 and base:
+            ratio = round(p50 / base, 2)
+            out[f"{name}_ratio"] = {"value": ratio, "ok": ratio <= BUDGETS["kpi_ratio_p50"]}
+    p50 = endpoints_.get("clusters_list_50", {}).get("c1", {}).get("p50_ms")
+    if p50:
+        out["clusters_list_50_p50_ms"] = {
+            "value": p50,
+            "ok": p50 < BUDGETS["clusters_list_50_p50_ms"],
+        }
+    csv = endpoints_.get("clusters_csv_all", {}).get("c1", {}).get("p50_ms")
+    if csv:
+        out["csv_export_s"] = {"value": round(csv / 1000, 2), "ok": csv / 1000 < 5}
+    seconds = results.get("import", {}).get("import_seconds")
+    if seconds is not None:
+        total = seconds + results["import"].get("dry_run_seconds", 0)
+        out["import_10000_s"] = {"value": round(total, 1), "ok": total < 60}
+    seed = results.get("seed", {}).get("seconds")
+    if seed is not None:
+        out["seed_s"] = {"value": seed, "ok": seed < BUDGETS["seed_s"]}
+    counts = results.get("query_counts", {})
+    out["fixed_query_counts"] = {
+        "value": dict(counts),
+        "ok": all(len(values) == 1 for values in counts.values()),
+    }
+    return out
+
+
+def markdown(results: dict) -> str:
+    lines = [
+        f"Run {results['date']} on {results['machine']['host']} "
+        f"({results['machine']['cpus']} CPUs, {results['machine']['cpu']}, "
+        f"{results['machine']['memory']}), PostgreSQL {results['postgres']}, "
+        f"{results['server']['workers']} gunicorn workers.",
+        "",
+        "| endpoint | queries | p50 ms (c=1) | p95 ms (c=1) | req/s (c=1) | p50 ms (c=8) "
+        "| p95 ms (c=8) | req/s (c=8) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    counts = results.get("query_counts", {})
+    for name, data in results.get("endpoints", {}).items():
+        if "error" in data:
+            lines.append(f"| {name} | — | {data['error']} | | | | | |")
+            continue
+        c1, c8 = data["c1"], data["c8"]
+        queries = "/".join(str(n) for n in counts.get(name, [])) or "?"
+        lines.append(
+            f"| `{name}` | {queries} | {c1['p50_ms']} | {c1['p95_ms']} | {c1['requests_per_s']} "
+            f"| {c8['p50_ms']} | {c8['p95_ms']} | {c8['requests_per_s']} |"
+        )
+    lines += ["", "| KPI | SQL floor p50 ms | endpoint p50 ms | ratio | selector p50 ms |"]
+    lines.append("| --- | ---: | ---: | ---: | ---: |")
+    for name in KPI_VARIANTS:
+        floor = results.get("floor", {}).get(name, {})
+        endpoint = results.get("endpoints", {}).get(name, {}).get("c1", {})
+        selector = results.get("selector", {}).get(name, {})
+        ratio = results.get("verdicts", {}).get(f"{name}_ratio", {}).get("value", "—")
+        lines.append(
+            f"| `{name}` | {floor.get('p50_ms', '—')} | {endpoint.get('p50_ms', '—')} | {ratio} "
+            f"| {selector.get('p50_ms', '—')} |"
+        )
+    lines += ["", "| budget | measured | met |", "| --- | --- | --- |"]
+    for name, verdict in results.get("verdicts", {}).items():
+        value = verdict["value"]
+        if isinstance(value, dict):
+            value = "all fixed" if verdict["ok"] else json.dumps(value)
+        lines.append(f"| {name} | {value} | {'yes' if verdict['ok'] else '**no**'} |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    args = parse_args()
+    env = configure_environment(args)
+    ensure_database(args.database_url)
+    setup_django()
+    results = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "postgres": postgres_version(),
+    }
+    print("migrating and seeding …", flush=True)
+    results["seed"] = migrate_and_seed(args)
+    print(f"  seed: {results['seed']}", flush=True)
+    username, password, token = bench_account()
+
+    from clusters.models import IndustrialCluster
+
+    sample_code = (
+        IndustrialCluster.objects.filter(code__startswith="SCALE-C-")
+        .order_by("code")
+        .values_list("code", flat=True)[123]
+    )
+    port = args.port or free_port()
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        query_log = str(Path(scratch) / "queries.tsv")
+        Path(query_log).touch()
+        server = Server(env, port, args.workers, query_log, Path(scratch) / "gunicorn.log")
+        results["server"] = {"workers": args.workers, "conn_max_age": env["DJANGO_CONN_MAX_AGE"]}
+        server.start()
+        try:
+            session = login_session(port, username, password)
+            runner = Runner(port, args, query_log)
+            print("measuring endpoints …", flush=True)
+            results["endpoints"] = {}
+            rss_before = None
+            for name, path, headers, count in endpoints(token, session, sample_code):
+                if name == "clusters_csv_all":
+                    rss_before = server.worker_peak_rss_kb()
+                results["endpoints"][name] = runner.endpoint(name, path, headers, count)
+            results["csv_worker_peak_rss_kb"] = {
+                "before": rss_before,
+                "after": server.worker_peak_rss_kb(),
+            }
+            results["query_counts"] = runner.query_counts()
+            print("measuring the SQL floor …", flush=True)
+            results["floor"] = measure_floor(args.database_url, runner, token, args.requests)
+        finally:
+            server.stop()
+    results["selector"] = measure_selector(args.requests)
+    results["explain"] = explain_kpi(args.database_url)
+    print("measuring the import …", flush=True)
+    results["import"] = measure_import(args.import_rows, username)
+    results["verdicts"] = verdicts(results)
+
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M")
+    host = re.sub(r"[^A-Za-z0-9-]", "-", platform.node())[:40] or "host"
+    json_path = RESULTS_DIR / f"{stamp}-{host}.json"
+    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    summary = markdown(results)
+    (RESULTS_DIR / f"{stamp}-{host}.md").write_text(summary)
+    print(summary)
+    print(f"results: {json_path.relative_to(BASE_DIR)}")
+    return 0 if all(v["ok"] for v in results["verdicts"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
