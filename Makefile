@@ -57,5 +57,13 @@ restore: install
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<file> [REPLACE=1]"; exit 2; }
 	$(PY) manage.py restore_db "$(FILE)" $(if $(REPLACE),--replace)
 
+# National-scale benchmark (BENCHMARKS.md): creates the PostgreSQL database if missing,
+# migrates it, loads seed_scale (10,000 clusters, 200,000 inspections, 100,000 markets),
+# serves the app with gunicorn on loopback and measures it; results in bench/results/.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_bench
+BENCH_ARGS ?=
+bench: install
+	$(PY) -m bench.run --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
