@@ -4,9 +4,14 @@ The cluster FilterSet evaluates ``status`` and ``wastewater_state`` at ``as_of``
 core's annotations (clusters.querysets); it never derives them itself.
 """
 
+import datetime
+
 import django_filters
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from clusters.choices import ClusterStatus, InspectionResult, WastewaterState
 from clusters.models import IndustrialCluster, WastewaterInspection
@@ -28,9 +33,14 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs
 
 
-def district_filter(path: str) -> django_filters.ModelMultipleChoiceFilter:
+@extend_schema_field(OpenApiTypes.STR)
+class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Records given by their code(s), repeatable; an unknown code is a 400."""
+
+
+def district_filter(path: str) -> CodeMultipleChoiceFilter:
     """Filter by district code(s); ``path`` is the model's DISTRICT_PATH."""
-    return django_filters.ModelMultipleChoiceFilter(
+    return CodeMultipleChoiceFilter(
         # The predicate uses the code of the chosen district, so the path ends in __code.
         field_name=f"{path}__code",
         distinct=False,
@@ -43,6 +53,10 @@ def district_filter(path: str) -> django_filters.ModelMultipleChoiceFilter:
 class ClusterFilterSet(django_filters.FilterSet):
     as_of = django_filters.DateFilter(
         method="filter_as_of",
+        validators=[
+            MinValueValidator(datetime.date(1900, 1, 1)),
+            MaxValueValidator(datetime.date(2199, 12, 31)),
+        ],
         label=_("Evaluate status and wastewater state at this date (default: today)"),
     )
     district = district_filter("district")
@@ -100,7 +114,7 @@ class ClusterFilterSet(django_filters.FilterSet):
 
 
 class InspectionFilterSet(django_filters.FilterSet):
-    cluster = django_filters.ModelMultipleChoiceFilter(
+    cluster = CodeMultipleChoiceFilter(
         field_name="cluster__code",
         distinct=False,
         to_field_name="code",

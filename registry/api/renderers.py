@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
 from rest_framework import serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
 BOM = "\ufeff"
@@ -87,3 +88,15 @@ class CSVRenderer(BaseRenderer):
                 if column not in columns:
                     columns.append(column)
         return "".join(csv_lines(columns, rows)).encode("utf-8")
+
+
+class FormatParameterFirst(DefaultContentNegotiation):
+    """``?format=csv`` is an explicit choice: it wins over the ``Accept`` header (a client
+    that always sends ``Accept: application/json`` still gets its CSV)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        format_ = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if format_:
+            renderer = self.filter_renderers(renderers, format_)[0]
+            return renderer, renderer.media_type
+        return super().select_renderer(request, renderers, format_suffix)

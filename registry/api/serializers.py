@@ -2,6 +2,7 @@
 and the stats responses."""
 
 import copy
+import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -86,9 +87,23 @@ class DistrictSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------------------------------------
 
 
+#: The dates the rules can be asked about (the evidence window must fit before the first).
+EARLIEST_AS_OF = datetime.date(1900, 1, 1)
+LATEST_AS_OF = datetime.date(2199, 12, 31)
+
+
+def validate_as_of(value: datetime.date) -> None:
+    if not EARLIEST_AS_OF <= value <= LATEST_AS_OF:
+        raise serializers.ValidationError(
+            _("Choose a date between %(earliest)s and %(latest)s.")
+            % {"earliest": EARLIEST_AS_OF.isoformat(), "latest": LATEST_AS_OF.isoformat()}
+        )
+
+
 class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(
         required=False,
+        validators=[validate_as_of],
         help_text=_("The date the rules are evaluated at (YYYY-MM-DD); default today in Hanoi."),
     )
 

@@ -17,13 +17,13 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from registry.api.exceptions import PreconditionFailed
 from registry.api.permissions import ModelPermissions
-from registry.api.renderers import CSVRenderer, streaming_csv_response
+from registry.api.renderers import CSVRenderer, FormatParameterFirst, streaming_csv_response
 from registry.api.serializers import AsOfQuerySerializer
 from registry.dates import today
 from registry.scoping import can_access_district, restrict
@@ -54,6 +54,7 @@ def parse_if_match(header: str) -> set[str] | None:
 class RegistryViewSet(viewsets.ModelViewSet):
     permission_classes = [ModelPermissions]
     renderer_classes = [JSONRenderer, CSVRenderer]
+    content_negotiation_class = FormatParameterFirst
     #: The CSV file name of the list, without extension.
     csv_name = "export"
 
@@ -68,6 +69,15 @@ class RegistryViewSet(viewsets.ModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return queryset
         return restrict(queryset, self.request.user)
+
+    def check_permissions(self, request):
+        # A method this address never serves is a 405 whoever asks, not a 403.
+        method = request.method.lower()
+        if method != "options" and (
+            method not in self.http_method_names or getattr(self, "action", None) is None
+        ):
+            raise MethodNotAllowed(request.method)
+        super().check_permissions(request)
 
     def get_renderers(self):
         if getattr(self, "action", None) != "list":

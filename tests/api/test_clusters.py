@@ -123,9 +123,10 @@ class TestClusterSpecifics:
             reverse("api:cluster-list"),
             reverse("api:cluster-detail", kwargs={"code": cluster.code}),
         ):
-            response = client.get(url, {"as_of": "31/12/2021"})
-            assert response.status_code == 400
-            assert "as_of" in response.json()
+            for bad in ("31/12/2021", "2021-02-30", "0001-01-01", "9999-12-31"):
+                response = client.get(url, {"as_of": bad})
+                assert response.status_code == 400, bad
+                assert "as_of" in response.json()
 
     def test_invalid_filter_values_are_400(self):
         client = self.client()

@@ -1,0 +1,121 @@
+"""The token flow over real HTTP, as a developer in another department would try it: read
+the docs, get a token from an administrator, pull the KPI and a CSV, record an inspection."""
+
+import csv
+import datetime
+import io
+import json
+import urllib.error
+import urllib.request
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tests.api.conftest import grant
+from tests.factories import ClusterFactory, InspectionFactory, UserFactory, district
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def call(url, token=None, method="GET", body=None, accept="application/json"):
+    headers = {"Accept": accept}
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_token_flow_over_http(live_server, settings):
+    # Without collectstatic there is no manifest; production serves the collected files.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    base = live_server.url
+    # The documentation is there without signing in, and served from this server only.
+    status, headers, page = call(f"{base}/api/docs/", accept="text/html")
+    assert status == 200
+    assert b"swagger-ui" in page
+    assert b"/static/drf_spectacular_sidecar/" in page
+    assert b"cdn." not in page
+    status, _, _ = call(f"{base}/api/schema/", accept="application/vnd.oai.openapi")
+    assert status == 200
+
+    # An administrator gives the other department's account its permissions and a token.
+    user = UserFactory(username="so-tai-nguyen", is_staff=False)
+    grant(
+        user,
+        "registry.access_all_districts",
+        "clusters.view_industrialcluster",
+        "clusters.view_wastewaterinspection",
+        "clusters.add_wastewaterinspection",
+    )
+    out = StringIO()
+    call_command("drf_create_token", "so-tai-nguyen", stdout=out)
+    token = out.getvalue().split()[2]
+
+    cluster = ClusterFactory(
+        code="CCN-NGOC-HOI",
+        name="Cụm công nghiệp Ngọc Hồi",
+        district=district("020"),
+        established_on=datetime.date(2005, 1, 1),
+        operating_since=datetime.date(2008, 1, 1),
+        wwtp_operating_since=datetime.date(2012, 1, 1),
+    )
+    InspectionFactory(cluster=cluster, inspected_on=datetime.date(2021, 7, 1), result="fails")
+
+    # No token: 401, in JSON.
+    status, headers, body = call(f"{base}/api/v1/stats/wastewater-compliance/")
+    assert status == 401
+    assert headers["Content-Type"].startswith("application/json")
+
+    # The KPI at 2021-12-31 per district.
+    status, _, body = call(
+        f"{base}/api/v1/stats/wastewater-compliance/?as_of=2021-12-31", token=token
+    )
+    assert status == 200
+    kpi = json.loads(body)
+    assert kpi["target_percent"] == "95.00"
+    thanh_tri = next(row for row in kpi["districts"] if row["district"] == "020")
+    assert (thanh_tri["operating"], thanh_tri["compliant"]) == (1, 0)
+
+    # The clusters of one district failing inspection, as CSV for Excel.
+    status, headers, raw = call(
+        f"{base}/api/v1/clusters/?district=020&wastewater_state=failed&as_of=2021-12-31&format=csv",
+        token=token,
+    )
+    assert status == 200
+    assert headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [(r["code"], r["name"], r["wastewater_state"]) for r in rows] == [
+        ("CCN-NGOC-HOI", "Cụm công nghiệp Ngọc Hồi", "failed")
+    ]
+
+    # Recording an inspection.
+    status, headers, body = call(
+        f"{base}/api/v1/inspections/",
+        token=token,
+        method="POST",
+        body={
+            "cluster": "CCN-NGOC-HOI",
+            "inspected_on": "2021-11-15",
+            "result": "meets",
+            "standard": "qcvn40_2011_b",
+            "agency": "Sở Tài nguyên và Môi trường Hà Nội",
+            "reference": "KQ-2021/887",
+        },
+    )
+    assert status == 201, body
+    assert json.loads(body)["cluster"] == "CCN-NGOC-HOI"
+    status, _, body = call(f"{base}/api/v1/clusters/CCN-NGOC-HOI/?as_of=2021-12-31", token=token)
+    assert json.loads(body)["wastewater_state"] == "compliant"
