@@ -1,0 +1,68 @@
+"""List pages cost a fixed number of queries whatever their size (no query per row)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ClusterFactory, InspectionFactory, MarketFactory, MarketProjectFactory
+
+#: Queries per page, for 1 row and for 30 rows alike: session, user, user and group
+#: permissions, the district filter's choices, the filtered and the total count, the page.
+LIST_QUERIES = {
+    "clusters_industrialcluster": 8,
+    "clusters_wastewaterinspection": 8,
+    "markets_market": 8,
+    "markets_marketproject": 8,
+}
+
+
+def make_rows(district, count):
+    for n in range(count):
+        cluster = ClusterFactory(
+            district=district,
+            operating_since=datetime.date(2016, 1, 1),
+            wwtp_operating_since=datetime.date(2017, 1, 1),
+        )
+        InspectionFactory(cluster=cluster, inspected_on=datetime.date(2024, 1, 1 + n % 28))
+        market = MarketFactory(district=district, market_class=str(1 + n % 3))
+        MarketProjectFactory(market=market)
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+@pytest.mark.parametrize("model", list(LIST_QUERIES))
+def test_list_page_query_count_is_fixed(
+    client, dong_anh_staff, dong_anh, django_assert_num_queries, rows, model
+):
+    make_rows(dong_anh, rows)
+    client.force_login(dong_anh_staff)
+    url = reverse(f"admin:{model}_changelist")
+    with django_assert_num_queries(LIST_QUERIES[model]):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == rows
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_filtered_and_searched_list_query_count_is_fixed(
+    client, department_staff, dong_anh, django_assert_num_queries, rows
+):
+    make_rows(dong_anh, rows)
+    client.force_login(department_staff)
+    url = reverse("admin:clusters_industrialcluster_changelist")
+    with django_assert_num_queries(8):
+        response = client.get(url, {"wastewater_state": "compliant", "q": "CCN", "o": "-4"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_cluster_change_form_query_count_does_not_grow_with_inspections(
+    client, dong_anh_staff, dong_anh, django_assert_max_num_queries, rows
+):
+    cluster = ClusterFactory(district=dong_anh, operating_since=datetime.date(2016, 1, 1))
+    for n in range(rows):
+        InspectionFactory(cluster=cluster, inspected_on=datetime.date(2020, 1, 1 + n % 28))
+    client.force_login(dong_anh_staff)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("admin:clusters_industrialcluster_change", args=[cluster.pk]))
+    assert response.status_code == 200
