@@ -1,0 +1,413 @@
+"""The authorization matrix: every role × every API endpoint and admin page × own/other district.
+
+Roles (DESIGN.md sections 5 and 6): anonymous; an API token whose account has no permission;
+another department's read-only account (every district, view permissions only); district staff
+of A (Đông Anh, 017); district staff of B (Ứng Hòa, 281); department staff; a superuser.
+
+Every record of district A carries the marker ``ZONEA`` (code, name or reference) and every
+record of B ``ZONEB``. For each role one test walks the whole matrix, compares each cell's
+status with the expected one, and checks that no response shows a marker the role may not see;
+the failures are reported as one table.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from clusters.models import IndustrialCluster, WastewaterInspection
+from markets.models import Market
+from tests.factories import (
+    ClusterFactory,
+    InspectionFactory,
+    MarketFactory,
+    MarketProjectFactory,
+    UserFactory,
+    district,
+)
+
+ROLES = [
+    "anonymous",
+    "token_without_permissions",
+    "other_department_read_only",
+    "district_staff_a",
+    "district_staff_b",
+    "department_staff",
+    "superuser",
+]
+DISTRICT_CODE = {"A": "017", "B": "281"}
+OK = {"list": 200, "retrieve": 200, "create": 201, "patch": 200, "delete": 204}
+SEES_ALL = {"other_department_read_only", "department_staff", "superuser"}
+READ_ONLY_VIEW_PERMS = [
+    "registry.access_all_districts",
+    "registry.view_district",
+    "clusters.view_industrialcluster",
+    "clusters.view_wastewaterinspection",
+    "markets.view_market",
+    "markets.view_marketproject",
+]
+
+
+def home_of(role: str) -> str | None:
+    return {"district_staff_a": "A", "district_staff_b": "B"}.get(role)
+
+
+def visible_markers(role: str) -> set[str]:
+    if role in SEES_ALL:
+        return {"ZONEA", "ZONEB"}
+    home = home_of(role)
+    return {f"ZONE{home}"} if home else set()
+
+
+# -- the world ---------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    records: dict = field(default_factory=dict)
+
+    def __getitem__(self, key):
+        return self.records[key]
+
+
+def build_world() -> World:
+    world = World()
+    for x in "AB":
+        d = district(DISTRICT_CODE[x])
+        cluster = ClusterFactory(code=f"CCN-ZONE{x}", name=f"Cụm ZONE{x}", district=d)
+        world.records["cluster", x] = cluster
+        world.records["cluster-del", x] = ClusterFactory(
+            code=f"CCN-ZONE{x}-DEL", name=f"Cụm ZONE{x} bỏ", district=d
+        )
+        world.records["inspection", x] = InspectionFactory(
+            cluster=cluster, reference=f"REF-ZONE{x}", inspected_on=datetime.date(2022, 5, 1)
+        )
+        world.records["inspection-del", x] = InspectionFactory(
+            cluster=cluster, reference=f"REF-ZONE{x}-DEL", inspected_on=datetime.date(2020, 5, 1)
+        )
+        market = MarketFactory(code=f"CHO-ZONE{x}", name=f"Chợ ZONE{x}", district=d)
+        world.records["market", x] = market
+        world.records["market-del", x] = MarketFactory(
+            code=f"CHO-ZONE{x}-DEL", name=f"Chợ ZONE{x} bỏ", district=d
+        )
+        world.records["marketproject", x] = MarketProjectFactory(
+            market=market, budget_vnd=Decimal("1000000")
+        )
+    return world
+
+
+def make_account(role: str):
+    if role == "anonymous":
+        return None
+    if role == "token_without_permissions":
+        return UserFactory(username="api-robot", is_staff=False)
+    if role == "superuser":
+        return UserFactory(username="root", is_superuser=True)
+    if role == "department_staff":
+        user = UserFactory(username="department")
+        user.groups.add(Group.objects.get(name="Department staff"))
+        return user
+    if role == "other_department_read_only":
+        user = UserFactory(username="tnmt-reader")
+        for perm in READ_ONLY_VIEW_PERMS:
+            app_label, codename = perm.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        return user
+    home = home_of(role)
+    user = UserFactory(username=f"staff-{home.lower()}", districts=[district(DISTRICT_CODE[home])])
+    user.groups.add(Group.objects.get(name="District staff"))
+    return user
+
+
+# -- the matrix --------------------------------------------------------------------------------
+
+
+class Matrix:
+    def __init__(self, role: str):
+        self.role = role
+        self.failures: list[str] = []
+        self.cells = 0
+
+    def check(self, surface, cell, response, expected: set[int], extra_ok: bool = True):
+        self.cells += 1
+        body = response.content.decode("utf-8", "replace") if not response.streaming else ""
+        status = response.status_code
+        if status not in expected:
+            self.failures.append(
+                f"{surface:5} {cell:40} got {status}, expected {sorted(expected)}: {body[:120]!r}"
+            )
+        if not extra_ok:
+            self.failures.append(f"{surface:5} {cell:40} the refused write changed data")
+        for marker in {"ZONEA", "ZONEB"} - visible_markers(self.role):
+            if marker in body:
+                self.failures.append(f"{surface:5} {cell:40} shows {marker}, another's data")
+        if status == 302 and self.role in ("anonymous", "token_without_permissions"):
+            assert response["Location"].startswith("/admin/login/"), response["Location"]
+
+    def report(self):
+        assert not self.failures, (
+            f"{self.role}: {len(self.failures)} of {self.cells} cells wrong\n"
+            + "\n".join(self.failures)
+        )
+
+
+def api_client(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def api_expected(role: str, op: str, x: str | None) -> set[int]:
+    if role == "anonymous":
+        return {401}
+    if role == "token_without_permissions":
+        return {403}
+    if role in ("department_staff", "superuser"):
+        return {OK[op]}
+    if role == "other_department_read_only":
+        return {OK[op]} if op in ("list", "retrieve") else {403}
+    if x is None or x == home_of(role):
+        return {OK[op]}
+    return {"retrieve": {404}, "create": {400, 403}, "patch": {404}, "delete": {404}}[op]
+
+
+@dataclass
+class Resource:
+    name: str
+    url: str
+    key: str  # the lookup in the detail URL
+    model: type
+    create_key: str  # the field that identifies a created record
+    patch: dict
+
+    def detail(self, obj) -> str:
+        return f"{self.url}{getattr(obj, self.key)}/"
+
+
+RESOURCES = [
+    Resource(
+        "cluster", "/api/v1/clusters/", "code", IndustrialCluster, "code", {"name": "Cụm đổi"}
+    ),
+    Resource(
+        "inspection",
+        "/api/v1/inspections/",
+        "pk",
+        WastewaterInspection,
+        "reference",
+        {"note": "đã xem"},
+    ),
+    Resource("market", "/api/v1/markets/", "code", Market, "code", {"name": "Chợ đổi"}),
+]
+
+
+def create_payload(resource: str, x: str, world: World) -> dict:
+    code = DISTRICT_CODE[x]
+    if resource == "cluster":
+        return {
+            "code": f"CCN-NEW-{x}",
+            "name": f"Cụm mới {x}",
+            "district": code,
+            "area_ha": "20.00",
+            "established_on": "2019-03-01",
+            "wwtp_standard": "qcvn40_2011_b",
+        }
+    if resource == "inspection":
+        return {
+            "cluster": world["cluster", x].code,
+            "inspected_on": "2023-11-20",
+            "result": "meets",
+            "standard": "qcvn40_2011_b",
+            "agency": "Sở Tài nguyên và Môi trường Hà Nội",
+            "reference": f"REF-NEW-{x}",
+        }
+    return {
+        "code": f"CHO-NEW-{x}",
+        "name": f"Chợ mới {x}",
+        "district": code,
+        "kind": "peoples",
+        "construction": "permanent",
+        "capital": "state_budget",
+        "management": "enterprise",
+        "business_points": 120,
+        "area_m2": "1500.00",
+        "status": "operating",
+    }
+
+
+def created_value(resource: str, x: str) -> str:
+    return {"cluster": f"CCN-NEW-{x}", "inspection": f"REF-NEW-{x}", "market": f"CHO-NEW-{x}"}[
+        resource
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_api_matrix(role):
+    cache.clear()  # throttle counters
+    world = build_world()
+    user = make_account(role)
+    client = api_client(user)
+    matrix = Matrix(role)
+
+    for r in RESOURCES:
+        matrix.check("api", f"GET {r.url}", client.get(r.url), api_expected(role, "list", None))
+        for x in "AB":
+            obj = world[r.name, x]
+            matrix.check(
+                "api",
+                f"GET {r.name} {x}",
+                client.get(r.detail(obj)),
+                api_expected(role, "retrieve", x),
+            )
+            before = obj.__class__.objects.get(pk=obj.pk).version
+            response = client.patch(r.detail(obj), r.patch, format="json")
+            changed = obj.__class__.objects.get(pk=obj.pk).version != before
+            matrix.check(
+                "api",
+                f"PATCH {r.name} {x}",
+                response,
+                api_expected(role, "patch", x),
+                extra_ok=changed == (response.status_code == 200),
+            )
+            response = client.post(r.url, create_payload(r.name, x, world), format="json")
+            exists = r.model.objects.filter(**{r.create_key: created_value(r.name, x)}).exists()
+            matrix.check(
+                "api",
+                f"POST {r.name} in {x}",
+                response,
+                api_expected(role, "create", x),
+                extra_ok=exists == (response.status_code == 201),
+            )
+            doomed = world[f"{r.name}-del", x]
+            response = client.delete(r.detail(doomed))
+            gone = not r.model.objects.filter(pk=doomed.pk).exists()
+            matrix.check(
+                "api",
+                f"DELETE {r.name} {x}",
+                response,
+                api_expected(role, "delete", x),
+                extra_ok=gone == (response.status_code == 204),
+            )
+
+    read = api_expected(role, "list", None)
+    response = client.get("/api/v1/districts/")
+    matrix.check("api", "GET /api/v1/districts/", response, read)
+    stats = [
+        "/api/v1/stats/wastewater-compliance/",
+        "/api/v1/stats/construction-overdue/?as_of=2030-01-01",
+        "/api/v1/stats/markets/",
+    ]
+    for url in stats:
+        matrix.check("api", f"GET {url}", client.get(url), read)
+
+    matrix.report()
+
+    # District codes in the scoped answers: another district never appears.
+    if response.status_code == 200:
+        codes = {row["code"] for row in response.json()["results"]}
+        allowed = {DISTRICT_CODE[m[-1]] for m in visible_markers(role)}
+        if role in SEES_ALL:
+            assert len(codes) == 30
+        else:
+            assert codes == allowed, codes
+        kpi = client.get("/api/v1/stats/wastewater-compliance/").json()
+        kpi_codes = {row["district"] for row in kpi["districts"]}
+        assert kpi_codes <= (codes if role in SEES_ALL else allowed), kpi_codes
+
+
+# -- the admin ---------------------------------------------------------------------------------
+
+ADMIN_MODELS = {
+    "cluster": "clusters_industrialcluster",
+    "inspection": "clusters_wastewaterinspection",
+    "market": "markets_market",
+    "marketproject": "markets_marketproject",
+}
+
+
+def admin_expected(role: str, page: str, x: str | None) -> set[int]:
+    if role in ("anonymous", "token_without_permissions"):
+        return {302}  # to the login page
+    if role in ("department_staff", "superuser"):
+        return {200}
+    if role == "other_department_read_only":
+        return {200} if page in ("changelist", "change", "history") else {403}
+    if x is None or x == home_of(role):
+        return {200}
+    return {404}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_matrix(role, settings):
+    # No DEBUG and no collectstatic in tests: plain static storage, no manifest to look up.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    world = build_world()
+    user = make_account(role)
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    matrix = Matrix(role)
+
+    for name, prefix in ADMIN_MODELS.items():
+        for page in ("changelist", "add"):
+            url = reverse(f"admin:{prefix}_{page}")
+            matrix.check(
+                "admin", f"{name} {page}", client.get(url), admin_expected(role, page, None)
+            )
+        for x in "AB":
+            obj = world[name, x]
+            for page in ("change", "delete", "history"):
+                url = reverse(f"admin:{prefix}_{page}", args=[obj.pk])
+                matrix.check(
+                    "admin", f"{name} {page} {x}", client.get(url), admin_expected(role, page, x)
+                )
+        # Deleting B's record by posting the confirmation: done only by those who may, and a
+        # record with dependents (a cluster's inspections, a market's projects) is never deleted.
+        doomed = world[name, "B"]
+        url = reverse(f"admin:{prefix}_delete", args=[doomed.pk])
+        response = client.post(url, {"post": "yes"})
+        kept = doomed.__class__.objects.filter(pk=doomed.pk).exists()
+        may_delete = admin_expected(role, "delete", "B") == {200}
+        has_dependents = name in ("cluster", "market")
+        if may_delete:
+            expected, right = ({200}, kept) if has_dependents else ({302}, not kept)
+        else:
+            expected, right = admin_expected(role, "delete", "B"), kept
+        matrix.check("admin", f"{name} delete B (POST)", response, expected, extra_ok=right)
+
+    # Department-only and superuser-only pages.
+    department_only = {
+        "anonymous": {302},
+        "token_without_permissions": {302},
+        "department_staff": {200},
+        "superuser": {200},
+    }
+    matrix.check(
+        "admin",
+        "target changelist",
+        client.get(reverse("admin:registry_target_changelist")),
+        department_only.get(role, {403}),
+    )
+    accounts = {"anonymous": {302}, "token_without_permissions": {302}, "superuser": {200}}
+    matrix.check(
+        "admin",
+        "user changelist",
+        client.get(reverse("admin:auth_user_changelist")),
+        accounts.get(role, {403}),
+    )
+    matrix.report()
