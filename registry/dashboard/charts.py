@@ -6,11 +6,11 @@ The template draws the shapes; this module only turns figures into coordinates.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 WIDTH = 640
 HEIGHT = 260
-LEFT = 44
+LEFT = 62
 RIGHT = 12
 TOP = 16
 BOTTOM = 44
@@ -65,9 +65,7 @@ def trend_chart(points) -> dict:
         bar_y = y_of(share) if share is not None else None
         columns.append(
             Column(
-                label=str(point.as_of.year)
-                if not point.is_now
-                else date_format(point.as_of, "SHORT_DATE_FORMAT"),
+                label=str(_("now")) if point.is_now else str(point.as_of.year),
                 x=round(centre - bar / 2, 2),
                 width=round(bar, 2),
                 centre=round(centre, 2),

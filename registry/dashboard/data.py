@@ -179,6 +179,12 @@ def projects_under_way(scope: Scope) -> QuerySet:
     )
 
 
+def grouped_digits(amount) -> str:
+    """A whole amount with its digits in groups of three, separated by a narrow no-break
+    space (readable in Vietnamese and English alike): 12 000 000 000."""
+    return f"{int(amount):,}".replace(",", "\u202f")
+
+
 def first_rows(queryset: QuerySet, limit: int = PAGE_LIST_LIMIT) -> tuple[list, bool]:
     """Up to ``limit`` rows and whether there are more (one query)."""
     rows = list(queryset[: limit + 1])
@@ -215,6 +221,10 @@ def build_dashboard(scope: Scope, as_of: datetime.date, now: datetime.date) -> D
     not_compliant, not_compliant_more = first_rows(not_compliant_clusters(scope, as_of))
     market_stats = markets(scope)
     projects, projects_more = first_rows(projects_under_way(scope))
+    for project in projects:
+        project.budget_text = (
+            grouped_digits(project.budget_vnd) if project.budget_vnd is not None else ""
+        )
     return Dashboard(
         scope=scope,
         as_of=as_of,

@@ -1,0 +1,3 @@
+"""Fixtures for the dashboard tests."""
+
+from tests.dashboard.helpers import plain_static_storage  # noqa: F401
