@@ -185,8 +185,10 @@ def grouped_digits(amount) -> str:
     return f"{int(amount):,}".replace(",", "\u202f")
 
 
-def first_rows(queryset: QuerySet, limit: int = PAGE_LIST_LIMIT) -> tuple[list, bool]:
-    """Up to ``limit`` rows and whether there are more (one query)."""
+def first_rows(queryset: QuerySet, limit: int | None = None) -> tuple[list, bool]:
+    """Up to ``limit`` rows (default ``PAGE_LIST_LIMIT``) and whether there are more
+    (one query)."""
+    limit = PAGE_LIST_LIMIT if limit is None else limit
     rows = list(queryset[: limit + 1])
     return rows[:limit], len(rows) > limit
 
