@@ -18,6 +18,28 @@ def test_migrations_are_in_step_with_the_models():
     assert "No changes detected" in out.getvalue()
 
 
+# DESIGN.md section 3, copied here by hand: the official list (province 01).
+OFFICIAL = {
+    "urban": "001 Ba Đình, 002 Hoàn Kiếm, 003 Tây Hồ, 004 Long Biên, 005 Cầu Giấy, 006 Đống Đa, "
+    "007 Hai Bà Trưng, 008 Hoàng Mai, 009 Thanh Xuân, 019 Nam Từ Liêm, 021 Bắc Từ Liêm, "
+    "268 Hà Đông",
+    "rural": "016 Sóc Sơn, 017 Đông Anh, 018 Gia Lâm, 020 Thanh Trì, 250 Mê Linh, 271 Ba Vì, "
+    "272 Phúc Thọ, 273 Đan Phượng, 274 Hoài Đức, 275 Quốc Oai, 276 Thạch Thất, "
+    "277 Chương Mỹ, 278 Thanh Oai, 279 Thường Tín, 280 Phú Xuyên, 281 Ứng Hòa, 282 Mỹ Đức",
+    "town": "269 Sơn Tây",
+}
+
+
+def test_the_official_list_with_codes_names_and_kinds():
+    expected = {
+        (entry[:3], entry[4:], kind)
+        for kind, entries in OFFICIAL.items()
+        for entry in entries.split(", ")
+    }
+    assert len(expected) == 30
+    assert set(District.objects.values_list("code", "name", "kind")) == expected
+
+
 def test_the_30_hanoi_districts_are_loaded():
     assert District.objects.count() == 30
     kinds = {k: District.objects.filter(kind=k).count() for k in DistrictKind.values}

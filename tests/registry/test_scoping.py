@@ -51,16 +51,16 @@ def plain_staff(db):
 @pytest.fixture(params=["superuser", "department_user", "group_department_user"])
 def everything_user(request, db):
     if request.param == "group_department_user":
-        group = Group.objects.create(name="Sở Công Thương")
-        group.permissions.add(Permission.objects.get(codename="access_all_districts"))
+        # The role group the migrations create for department staff.
         user = UserFactory(username="grouped")
-        user.groups.add(group)
+        user.groups.add(Group.objects.get(name="Department staff"))
         return user
     return request.getfixturevalue(request.param)
 
 
-@pytest.fixture(params=["anonymous", "none", "plain_staff", "inactive_superuser",
-                        "inactive_department", "inactive_district_staff"])  # fmt: skip
+@pytest.fixture(params=["anonymous", "none", "plain_staff", "district_role_unassigned",
+                        "inactive_superuser", "inactive_department",
+                        "inactive_district_staff"])  # fmt: skip
 def nothing_user(request, db, dong_anh):
     match request.param:
         case "anonymous":
@@ -69,6 +69,11 @@ def nothing_user(request, db, dong_anh):
             return None
         case "plain_staff":
             return request.getfixturevalue("plain_staff")
+        case "district_role_unassigned":
+            # Every permission of the district staff role, but no district assigned.
+            user = UserFactory(username="no-district")
+            user.groups.add(Group.objects.get(name="District staff"))
+            return user
         case "inactive_superuser":
             return UserFactory(username="gone-root", is_superuser=True, is_active=False)
         case "inactive_department":
