@@ -10,6 +10,8 @@ districts is a 404, never its data.
 refuses a save when someone else saved the record meanwhile, naming what changed.
 """
 
+import dataclasses
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -24,9 +26,28 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from registry.models import District, StaleVersionError
 from registry.scoping import can_access_all_districts, restrict, visible_districts
+
+
+#: fields every save changes: left out of the history's diffs and of conflict messages
+BOOKKEEPING_FIELDS = frozenset({"version", "updated_at", "created_at"})
+
+
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """History diffs without bookkeeping fields, choices shown by their labels."""
+
+    def context_for_delta_changes(self, delta):
+        changes = [c for c in delta.changes if c.field not in BOOKKEEPING_FIELDS]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list | tuple):
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
 
 
 def is_district_scoped(model: type[Model]) -> bool:
@@ -100,6 +121,9 @@ class ScopedAdminMixin(ScopedFormfieldMixin):
             found = False
         if not found:
             raise Http404(gettext("No such record among the districts you keep."))
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         self._require_in_scope(request, object_id)
@@ -196,6 +220,8 @@ def changed_meanwhile_message(instance, expected_version) -> str:
     if loaded is not None:
         opts = instance._meta
         for change in latest.diff_against(loaded).changes:
+            if change.field in BOOKKEEPING_FIELDS:
+                continue
             try:
                 changed.append(str(opts.get_field(change.field).verbose_name))
             except Exception:  # noqa: BLE001 - a field that no longer exists: show its name

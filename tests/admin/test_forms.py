@@ -252,3 +252,19 @@ def test_spreadsheet_template_has_vietnamese_headers(client, dong_anh_staff):
         reverse("admin:markets_market_spreadsheet_template"), {"format": "csv"}
     ).content.decode("utf-8-sig")
     assert csv.startswith("Mã,Tên,Mã quận/huyện,Địa chỉ / phường")
+
+
+def test_history_shows_who_when_and_a_readable_diff(client, dong_anh_staff, dong_anh_cluster):
+    client.force_login(dong_anh_staff)
+    client.post(
+        change_url(dong_anh_cluster),
+        cluster_form_data(dong_anh_cluster, wwtp_standard="qcvn40_2011_a", area_ha="31"),
+    )
+    html = client.get(
+        reverse("admin:clusters_industrialcluster_history", args=[dong_anh_cluster.pk])
+    ).content.decode()
+    assert "dong-anh-staff" in html  # who
+    assert "Quy chuẩn áp dụng cho nước thải đầu ra:" in html  # the field, by its label
+    assert "QCVN 40:2011/BTNMT, cột A" in html  # the new value, by its label
+    assert "Diện tích quy hoạch (ha):" in html
+    assert "Phiên bản:" not in html  # bookkeeping left out
