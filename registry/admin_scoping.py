@@ -31,7 +31,6 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from registry.models import District, StaleVersionError
 from registry.scoping import can_access_all_districts, restrict, visible_districts
 
-
 #: fields every save changes: left out of the history's diffs and of conflict messages
 BOOKKEEPING_FIELDS = frozenset({"version", "updated_at", "created_at"})
 
