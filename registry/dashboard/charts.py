@@ -92,6 +92,7 @@ def trend_chart(points) -> dict:
         "label_y": baseline + 18,
         "grid": [GridLine(p, y_of(p)) for p in GRID_PERCENTS],
         "columns": columns,
+        "has_no_target": any(c.met is None and c.share is not None for c in columns),
     }
 
 

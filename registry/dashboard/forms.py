@@ -43,8 +43,10 @@ class AsOfForm(forms.Form):
 def parse_as_of(query, default: datetime.date) -> tuple[AsOfForm, datetime.date]:
     """The form bound to ``query`` and the date to use: the chosen one, or ``default``
     when none is given or the given one is not a valid date."""
-    form = AsOfForm(query if "as_of" in query else None)
-    if form.is_bound and form.is_valid() and form.cleaned_data["as_of"]:
+    if "as_of" not in query:
+        return AsOfForm(initial={"as_of": default}), default
+    form = AsOfForm(query)
+    if form.is_valid() and form.cleaned_data["as_of"]:
         return form, form.cleaned_data["as_of"]
     return form, default
 
