@@ -7,6 +7,7 @@ core's annotations (clusters.querysets); it never derives them itself.
 import datetime
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -33,9 +34,24 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs
 
 
+class CodeMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # No code contains a NUL character, and PostgreSQL refuses to compare one.
+        for item in value:
+            if isinstance(item, str) and "\x00" in item:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item.replace("\x00", "")},
+                )
+        return super()._check_values(value)
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Records given by their code(s), repeatable; an unknown code is a 400."""
+
+    field_class = CodeMultipleChoiceField
 
 
 def district_filter(path: str) -> CodeMultipleChoiceFilter:

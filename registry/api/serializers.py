@@ -28,6 +28,12 @@ class CodeRelatedField(serializers.SlugRelatedField):
         kwargs.setdefault("slug_field", "code")
         super().__init__(**kwargs)
 
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            # No code contains a NUL character, and PostgreSQL refuses to compare one.
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
 
 class CodeSerializerField(serializers.CharField):
     """A registry code: trimmed and upper-cased, as the model's CodeField does, before the
@@ -108,7 +114,7 @@ class AsOfQuerySerializer(serializers.Serializer):
     )
 
 
-class DistrictQueryField(serializers.SlugRelatedField):
+class DistrictQueryField(CodeRelatedField):
     default_error_messages = {
         "does_not_exist": _("There is no district with the code “{value}” in your scope."),
         "invalid": _("Give the district's three-digit code."),
@@ -117,7 +123,6 @@ class DistrictQueryField(serializers.SlugRelatedField):
 
 class KpiQuerySerializer(AsOfQuerySerializer):
     district = DistrictQueryField(
-        slug_field="code",
         queryset=District.objects.all(),
         required=False,
         help_text=_("Only this district (its three-digit code)."),
@@ -137,7 +142,6 @@ class OverdueQuerySerializer(KpiQuerySerializer):
 
 class MarketStatsQuerySerializer(serializers.Serializer):
     district = DistrictQueryField(
-        slug_field="code",
         queryset=District.objects.all(),
         required=False,
         help_text=_("Only this district (its three-digit code)."),

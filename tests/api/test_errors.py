@@ -96,3 +96,37 @@ def test_throttled_token_gets_json_429(reader, monkeypatch):
     other = UserFactory(username="other-reader")
     grant(other, "registry.access_all_districts", "clusters.view_industrialcluster")
     assert token_client(other).get(url).status_code == 200
+
+
+def test_nul_characters_are_400_not_500(db):
+    """PostgreSQL refuses NUL in text; every way in answers 400 (found by schemathesis)."""
+    user = UserFactory(username="nul")
+    grant(
+        user,
+        "registry.access_all_districts",
+        "clusters.view_industrialcluster",
+        "clusters.add_wastewaterinspection",
+        "clusters.view_wastewaterinspection",
+    )
+    client = token_client(user)
+    for url, params in (
+        (reverse("api:cluster-list"), {"district": "01\x007"}),
+        (reverse("api:cluster-list"), {"search": "a\x00b"}),
+        (reverse("api:inspection-list"), {"cluster": "CCN\x00"}),
+        (reverse("api:stats-wastewater-compliance"), {"district": "0\x0017"}),
+    ):
+        response = client.get(url, params)
+        assert response.status_code == 400, (url, params)
+        assert set(params) <= set(response.json())
+    response = client.post(
+        reverse("api:inspection-list"),
+        {
+            "cluster": "CCN-\x00X",
+            "inspected_on": "2021-01-01",
+            "result": "meets",
+            "standard": "qcvn40_2011_b",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "cluster" in response.json()

@@ -1,10 +1,14 @@
 """The OpenAPI contract: drf-spectacular validates it with no warning, and schemathesis
 exercises every operation against it (no server error; responses match the schema)."""
 
+import contextlib
+
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -69,11 +73,31 @@ def full_access_token(db):
     return token_client(user)._credentials["HTTP_AUTHORIZATION"]
 
 
-def test_api_conforms_to_its_schema(full_access_token):
+@contextlib.contextmanager
+def test_transaction_kept_open():
+    """Calling the WSGI application directly sends request_finished, whose handler closes the
+    database connection (and the test's transaction with it, on PostgreSQL). Django's test
+    client disconnects it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def wsgi_in_test_transaction():
+    with test_transaction_kept_open():
+        yield get_wsgi_application()
+
+
+def test_api_conforms_to_its_schema(full_access_token, wsgi_in_test_transaction):
     """Every operation of the schema, with generated valid and invalid input: never a 5xx,
     and every documented response matches its schema. (schemathesis's own pytest plugin does
     not load under pytest 9, so the operations are driven here with hypothesis.)"""
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_in_test_transaction)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20
     failures = []
