@@ -92,9 +92,9 @@ def test_district_figures_link_to_the_admin_list_of_those_clusters(client, depar
     html = get_page(client, department_user).content.decode()
     pk = District.objects.get(code="017").pk
     base = "/admin/clusters/industrialcluster/"
-    assert f'href="{base}?district__id__exact={pk}&amp;status=operating"' in html
-    assert f'href="{base}?district__id__exact={pk}&amp;wastewater_state=compliant"' in html
-    assert f'href="{base}?district__id__exact={pk}&amp;wastewater_state=failed"' in html
+    assert f'href="{base}?district={pk}&amp;status=operating"' in html
+    assert f'href="{base}?district={pk}&amp;wastewater_state=compliant"' in html
+    assert f'href="{base}?district={pk}&amp;wastewater_state=failed"' in html
 
 
 def test_trend_is_the_selector_at_each_year_end_and_now(client, department_user):
@@ -353,3 +353,16 @@ def test_user_with_the_permission_through_a_group_sees_every_district(client):
     user.groups.add(group)
     parsed = parse_figures(get_page(client, user).content.decode())
     assert parsed.figures[(None, None, "kpi-operating")] == "6"
+
+
+def test_a_district_link_opens_the_admin_list_of_that_districts_clusters(client, superuser):
+    make_city()
+    html = get_page(client, superuser, as_of=None).content.decode()
+    pk = District.objects.get(code="281").pk
+    link = f"/admin/clusters/industrialcluster/?district={pk}&amp;status=operating"
+    assert f'href="{link}"' in html
+    listing = client.get(link.replace("&amp;", "&"))
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert "UH-COMPLIANT" in body and "UH-NO-EVIDENCE" in body
+    assert "DA-COMPLIANT" not in body and "UH-OVERDUE" not in body
