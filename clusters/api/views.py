@@ -17,6 +17,10 @@ AS_OF = OpenApiParameter(
 
 @extend_schema_view(retrieve=extend_schema(parameters=[AS_OF]))
 class ClusterViewSet(RegistryViewSet):
+    """Industrial clusters, found by code. ``status``, ``wastewater_state`` and
+    ``latest_inspection`` are evaluated at ``as_of`` (default: today in Hanoi). Lists take
+    ``?format=csv``; a record's ``ETag`` goes back in ``If-Match`` when changing it."""
+
     queryset = IndustrialCluster.objects.all()
     serializer_class = ClusterSerializer
     filterset_class = ClusterFilterSet
@@ -28,6 +32,9 @@ class ClusterViewSet(RegistryViewSet):
 
 
 class InspectionViewSet(RegistryViewSet):
+    """Wastewater inspections: the evidence behind a cluster's wastewater state. The cluster
+    is given by its code. History of every change is kept."""
+
     queryset = WastewaterInspection.objects.all()
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilterSet

@@ -7,6 +7,9 @@ from registry.api.viewsets import RegistryViewSet
 
 
 class MarketViewSet(RegistryViewSet):
+    """Markets, found by code. ``class_matches_criteria`` flags a recorded class that
+    disagrees with the market's own figures (Decree 60/2024/NĐ-CP)."""
+
     queryset = Market.objects.all()
     serializer_class = MarketSerializer
     filterset_class = MarketFilterSet

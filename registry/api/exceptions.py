@@ -60,4 +60,6 @@ def not_found(request, *args, **kwargs):
         detail = _("No API endpoint at this address. Addresses end with a slash: %(path)s/") % {
             "path": request.path
         }
-    return JsonResponse({"detail": str(detail)}, status=404)
+    return JsonResponse(
+        {"detail": str(detail)}, status=404, json_dumps_params={"ensure_ascii": False}
+    )
