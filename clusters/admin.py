@@ -157,7 +157,7 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
             return gettext("Computed from the lifecycle dates once the cluster is saved.")
         return gettext("%(status)s (computed from the lifecycle dates as of %(date)s)") % {
             "status": ClusterStatus(status).label,
-            "date": date_format(today()),
+            "date": date_format(today(), "SHORT_DATE_FORMAT"),
         }
 
     @admin.display(description=_("wastewater state today"))
@@ -168,7 +168,7 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
         latest = ""
         if obj.latest_inspected_on:
             latest = gettext("Latest inspection counted: %(date)s, %(result)s.") % {
-                "date": date_format(obj.latest_inspected_on),
+                "date": date_format(obj.latest_inspected_on, "SHORT_DATE_FORMAT"),
                 "result": InspectionResult(obj.latest_result).label,
             }
         return format_html(

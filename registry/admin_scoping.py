@@ -20,11 +20,13 @@ from django.db.models import Model
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -298,6 +300,14 @@ def _flatten(fields):
             yield name
 
 
+class LabelledExportForm(SelectableFieldsExportForm):
+    """The export form's column choices named by the columns' labels (in the user's language)."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return capfirst(str(field.column_name)) if field is not None else field_name
+
+
 class SpreadsheetAdminMixin(ImportExportMixin):
     """CSV / XLSX import and export with a downloadable, labelled template.
 
@@ -306,6 +316,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     """
 
     import_export_change_list_template = "admin/registry/change_list_spreadsheets.html"
+    export_form_class = LabelledExportForm
     formats = [CSV, XLSX]
 
     def get_urls(self):
