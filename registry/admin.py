@@ -40,6 +40,13 @@ class DistrictAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            # Inactive units keep their records but are not offered for new ones.
+            queryset = queryset.filter(active=True)
+        return queryset, may_have_duplicates
+
 
 @admin.register(DistrictAssignment)
 class DistrictAssignmentAdmin(admin.ModelAdmin):

@@ -236,3 +236,18 @@ def test_account_without_districts_sees_nothing(client, db, dong_anh_cluster):
     client.force_login(nobody)
     html = client.get(reverse("admin:clusters_industrialcluster_changelist")).content.decode()
     assert "CCN-THIET-BINH" not in html
+
+
+def test_inactive_districts_are_not_offered(client, department_staff):
+    from registry.models import District
+
+    District.objects.filter(code="017").update(active=False)
+    client.force_login(department_staff)
+
+    def offered(term):
+        params = {"app_label": "clusters", "model_name": "industrialcluster"}
+        params.update({"field_name": "district", "term": term})
+        return [d["text"] for d in client.get("/admin/autocomplete/", params).json()["results"]]
+
+    assert offered("Đông Anh") == []
+    assert offered("Ứng Hòa") == ["281 Ứng Hòa"]
