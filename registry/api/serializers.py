@@ -201,10 +201,15 @@ class DistrictKpiSerializer(KpiFiguresSerializer):
     name = serializers.CharField()
 
     def to_representation(self, instance):
+        # One figures serializer for all the districts of a response: building one (a deep
+        # copy of its fields) per district cost more than the rest of the rendering (bench/).
+        figures = self.__dict__.get("_figures")
+        if figures is None:
+            figures = self.__dict__["_figures"] = KpiFiguresSerializer()
         return {
             "district": instance.district.code,
             "name": instance.district.name,
-            **KpiFiguresSerializer().to_representation(instance.figures.as_dict()),
+            **figures.to_representation(instance.figures.as_dict()),
         }
 
 
