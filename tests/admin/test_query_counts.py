@@ -66,3 +66,34 @@ def test_cluster_change_form_query_count_does_not_grow_with_inspections(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("admin:clusters_industrialcluster_change", args=[cluster.pk]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_export_query_count_is_fixed(
+    client, dong_anh_staff, dong_anh, django_assert_num_queries, rows
+):
+    make_rows(dong_anh, rows)
+    client.force_login(dong_anh_staff)
+    data = {"format": "0", "resource": "0"}
+    data.update(
+        {f"clusterresource_{name}": "on" for name in ["code", "district", "wastewater_state"]}
+    )
+    with django_assert_num_queries(6):
+        response = client.post(reverse("admin:clusters_industrialcluster_export"), data)
+    assert response.content.decode("utf-8-sig").count("CCN-") == rows
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_history_page_query_count_does_not_grow_with_versions(
+    client, dong_anh_staff, dong_anh, django_assert_max_num_queries, rows
+):
+    cluster = ClusterFactory(district=dong_anh)
+    for n in range(rows):
+        cluster.tenant_count = n
+        cluster.save()
+    client.force_login(dong_anh_staff)
+    with django_assert_max_num_queries(9):
+        response = client.get(
+            reverse("admin:clusters_industrialcluster_history", args=[cluster.pk])
+        )
+    assert response.status_code == 200
