@@ -121,3 +121,23 @@ def test_api_conforms_to_its_schema(full_access_token, wsgi_in_test_transaction)
         except Exception as error:  # collect every operation's failure, then report all
             failures.append(f"{operation.label}: {error}")
     assert not failures, "\n\n".join(failures)
+
+
+def test_error_responses_are_documented():
+    from drf_spectacular.generators import SchemaGenerator
+
+    from registry.api.schema import document_error_responses
+
+    schema = document_error_responses(SchemaGenerator().get_schema(public=True), None, None, True)
+    paths = schema["paths"]
+    patch = paths["/api/v1/clusters/{code}/"]["patch"]["responses"]
+    assert {"200", "400", "401", "403", "404", "412", "429"} <= set(patch)
+    assert patch["412"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert "409" in paths["/api/v1/markets/{code}/"]["delete"]["responses"]
+    assert "412" not in paths["/api/v1/districts/{code}/"]["get"]["responses"]
+    kpi = paths["/api/v1/stats/wastewater-compliance/"]["get"]["responses"]
+    assert kpi["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ValidationError"
+    }
