@@ -231,6 +231,11 @@ SPECTACULAR_SETTINGS = {
         "lists take `?format=csv`."
     ),
     "VERSION": "1.0.0",
+    # Every operation's JSON error responses (400/401/403/404/409/412/413/415/429), documented.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.api.schema.document_error_responses",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
