@@ -173,6 +173,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("REGISTRY_LOGIN_COOLOFF_M
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "registry.lockout.lockout_response"
+# Behind N reverse proxies that append to X-Forwarded-For, the client address is the Nth
+# from the right; 0 (default) uses the connection's address.
+REGISTRY_TRUSTED_PROXY_COUNT = env_int("REGISTRY_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "registry.lockout.client_ip"
 AXES_VERBOSE = False
 
 # Spreadsheets (django-import-export): import needs the change permission, export the view

@@ -111,3 +111,21 @@ def test_district_assignment_is_edited_on_the_users_page(client, superuser, dong
     page = client.get(url)
     assert page.status_code == 200
     assert "district_assignments-TOTAL_FORMS" in page.content.decode()
+
+
+def test_behind_a_proxy_the_forwarded_address_is_locked_not_the_proxy(client, db, settings):
+    settings.REGISTRY_TRUSTED_PROXY_COUNT = 1
+
+    def attempt(username, password, address):
+        return client.post(
+            reverse("admin:login"),
+            {"username": username, "password": password, "next": "/admin/"},
+            REMOTE_ADDR="10.0.0.1",  # the proxy
+            HTTP_X_FORWARDED_FOR=f"198.51.100.99, {address}",  # spoofed part is ignored
+        )
+
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attempt(f"guess{n}", "guess", "203.0.113.50")
+    colleague = UserFactory(username="colleague")
+    assert attempt("someone-else", PASSWORD, "203.0.113.50").status_code == 429
+    assert attempt(colleague.username, PASSWORD, "203.0.113.51").status_code == 302
