@@ -716,6 +716,8 @@ def markdown(results: dict) -> str:
 
 def main():
     args = parse_args()
+    # Stopped from outside: still stop the server it started (the `finally` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     env = configure_environment(args)
     ensure_database(args.database_url)
     setup_django()
