@@ -12,6 +12,7 @@ refuses a save when someone else saved the record meanwhile, naming what changed
 
 import dataclasses
 
+import tablib
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -336,7 +337,10 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             raise PermissionDenied
         resource_class = self.get_import_resource_classes(request)[0]
         resource = resource_class(**self.get_import_resource_kwargs(request))
-        dataset = resource.export(queryset=self.model._default_manager.none())
+        # Only the columns an import reads (not the computed, export-only ones).
+        dataset = tablib.Dataset(
+            headers=[f.column_name for f in resource.get_import_fields() if not f.readonly]
+        )
         kind = request.GET.get("format", "xlsx")
         name = f"{self.opts.model_name}-template"
         if kind == "csv":

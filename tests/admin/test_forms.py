@@ -248,6 +248,7 @@ def test_spreadsheet_template_has_vietnamese_headers(client, dong_anh_staff):
     headers = [cell.value for cell in sheet[1]]
     assert headers[:3] == ["Mã", "Tên", "Mã quận/huyện"]
     assert "Ngày quyết định thành lập" in headers
+    assert "Tình trạng hôm nay" not in headers  # computed columns are export-only
     csv = client.get(
         reverse("admin:markets_market_spreadsheet_template"), {"format": "csv"}
     ).content.decode("utf-8-sig")
