@@ -269,3 +269,38 @@ def test_history_shows_who_when_and_a_readable_diff(client, dong_anh_staff, dong
     assert "QCVN 40:2011/BTNMT, cột A" in html  # the new value, by its label
     assert "Diện tích quy hoạch (ha):" in html
     assert "Phiên bản:" not in html  # bookkeeping left out
+
+
+def test_inspection_and_project_forms_carry_the_version_too(
+    client, dong_anh_staff, dong_anh_cluster, dong_anh_market
+):
+    from tests.factories import MarketProjectFactory
+
+    inspection = InspectionFactory(cluster=dong_anh_cluster)
+    project = MarketProjectFactory(market=dong_anh_market)
+    client.force_login(dong_anh_staff)
+    for obj in (inspection, project):
+        page = client.get(change_url(obj))
+        assert page.status_code == 200
+        assert 'name="expected_version"' in page.content.decode()
+
+    inspection.agency = "Cơ quan khác"
+    inspection.save()  # someone else, meanwhile
+    response = client.post(
+        change_url(inspection),
+        {
+            "cluster": dong_anh_cluster.pk,
+            "inspected_on": "2021-06-01",
+            "result": "fails",
+            "standard": "qcvn40_2011_b",
+            "agency": "",
+            "reference": "",
+            "exceeded_parameters": "",
+            "note": "",
+            "expected_version": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "cơ quan kiểm tra" in response.content.decode()
+    inspection.refresh_from_db()
+    assert inspection.result == "meets"
