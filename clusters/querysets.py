@@ -19,6 +19,13 @@ def evidence_window_days() -> int:
     return settings.REGISTRY["EVIDENCE_WINDOW_DAYS"]
 
 
+def days_before(day: datetime.date, days: int) -> datetime.date:
+    """``day`` − ``days``, clamped to the earliest representable date (no overflow)."""
+    if day.toordinal() - days < datetime.date.min.toordinal():
+        return datetime.date.min
+    return day - datetime.timedelta(days=days)
+
+
 def status_expression(as_of: datetime.date) -> Case:
     """Cluster status at ``as_of``: the first stage whose date is on or before it."""
     return Case(
@@ -64,7 +71,7 @@ class ClusterQuerySet(models.QuerySet):
         evidence older than the window (inspected before ``as_of`` − window days); failed;
         compliant.
         """
-        stale_before = as_of - datetime.timedelta(days=evidence_window_days())
+        stale_before = days_before(as_of, evidence_window_days())
         # Rules 4–6 are read off the latest evidence inside ONE subquery (an index-only
         # probe per cluster), and rule 3 is its absence: the KPI and the state filters cost
         # one probe per cluster instead of one per reference to a latest_* annotation.

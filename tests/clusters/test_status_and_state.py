@@ -289,3 +289,14 @@ def test_annotated_list_is_one_query_whatever_its_size(django_assert_num_queries
         for month in range(1, 1 + n % 5):
             inspect(cluster, D(2021, month, 1), FAILS if month % 2 else MEETS)
     assert len(list_states()) == 31
+
+
+@pytest.mark.django_db
+def test_a_date_near_the_calendars_start_does_not_overflow():
+    """The evidence window before 0001-01-10 reaches past date.min: clamped, no OverflowError."""
+    cluster = ClusterFactory(established_on=None)
+    row = IndustrialCluster.objects.with_wastewater_state(datetime.date(1, 1, 10)).get(
+        pk=cluster.pk
+    )
+    assert row.status == ClusterStatus.PLANNED
+    assert row.wastewater_state == WastewaterState.NOT_OPERATING
