@@ -223,12 +223,39 @@ class RegistryResource(resources.ModelResource):
             ]
             self._duplicates = {code for code, count in Counter(codes).items() if count > 1}
 
+    def _missing_key_columns(self, row) -> list:
+        return [
+            self.fields[name]
+            for name in self.get_import_id_fields()
+            if self.fields[name].column_name not in row
+        ]
+
+    def _check_import_id_fields(self, headers):
+        # import-export refuses the whole file with an untranslated FieldError and a
+        # traceback; instead every row says which column is missing (import_instance).
+        return
+
+    def get_instance(self, instance_loader, row):
+        if self._missing_key_columns(row):
+            return None
+        return super().get_instance(instance_loader, row)
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        for field in self._missing_key_columns(row):
+            errors.setdefault(field.attribute, []).append(
+                ValidationError(
+                    gettext(
+                        "The file has no column “%(column)s”, which identifies the record: "
+                        "download the spreadsheet template to see the columns."
+                    )
+                    % {"column": field.column_name}
+                )
+            )
         key_field = self.fields.get(self.duplicate_key)
         if key_field is not None and self._duplicates:
             code = row.get(key_field.column_name)

@@ -183,3 +183,18 @@ def _hidden_value(response, name):
         rf'name="{name}"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="{name}"',
         response.content.decode(),
     ).group(1)
+
+
+def test_file_without_the_code_column_is_reported_per_row(client, dong_anh_staff, tmp_path):
+    client.force_login(dong_anh_staff)
+    path = tmp_path / "khong_co_ma.csv"
+    path.write_text("Tên,Mã quận/huyện,Diện tích quy hoạch (ha)\nCụm không mã,017,20\n")
+    with open(path, "rb") as handle:
+        response = client.post(
+            "/admin/clusters/industrialcluster/import/",
+            {"import_file": handle, "format": "0", "resource": "0"},
+        )
+    html = response.content.decode()
+    assert "Tệp không có cột “Mã”" in html
+    assert "Traceback" not in html and 'name="import_file_name"' not in html
+    assert not IndustrialCluster.objects.exists()
