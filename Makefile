@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install lint format migrate demo messages bench clean backup restore
+.PHONY: run test install lint format migrate demo messages bench load clean backup restore
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,16 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_bench
 BENCH_ARGS ?=
 bench: install
 	$(PY) -m bench.run --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
+
+# Load test (BENCHMARKS.md, "## Load test"): 10,000 requests at concurrency 16, reads and
+# writes with API tokens, against gunicorn on PostgreSQL on loopback; creates, migrates and
+# loads its own database (demo + a small seed_scale); zero errors required (exit 1 otherwise).
+# Writes bench/results/load-<date>-<host>.json. Not part of `make test`; not while `make bench`
+# runs. Python only (thread pool + http.client): nothing to install beyond requirements.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_load
+LOAD_ARGS ?=
+load: install
+	$(PY) -m bench.load --database-url $(LOAD_DATABASE_URL) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
