@@ -1,9 +1,48 @@
 """Fixtures shared by the whole suite."""
 
-import pytest
-from django.contrib.auth.models import Permission
+import importlib
 
+import pytest
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+from registry.models import District
 from tests.factories import UserFactory, district
+
+DISTRICTS_MIGRATION = "registry.migrations.0002_hanoi_districts_and_2021_target"
+GROUPS_MIGRATION = "registry.migrations.0003_staff_groups"
+TRANSACTIONAL_FIXTURES = ("transactional_db", "live_server", "django_db_reset_sequences")
+
+
+def load_reference_data():
+    """The rows the data migrations load (districts, the 2021 target, staff groups), again.
+
+    A transactional test starts from whatever the previous one left: Django flushes every
+    table after a transactional test, and ``serialized_rollback`` cannot restore them when
+    Playwright's sync API hands the test another connection object. Idempotent.
+    """
+    if not District.objects.exists():
+        importlib.import_module(DISTRICTS_MIGRATION).load(apps, None)
+    if not Group.objects.filter(name="District staff").exists():
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
+        importlib.import_module(GROUPS_MIGRATION).assign_groups(apps)
+
+
+def is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return any(name in request.fixturenames for name in TRANSACTIONAL_FIXTURES)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """Every transactional test sees the reference data the migrations load."""
+    if is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        load_reference_data()
 
 
 @pytest.fixture

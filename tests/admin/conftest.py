@@ -5,17 +5,6 @@ from django.contrib.auth.models import Group
 
 from tests.factories import ClusterFactory, MarketFactory, UserFactory, district
 
-PLAIN_STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-
-
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    """Tests run without DEBUG and without collectstatic: no manifest to look names up in."""
-    settings.STORAGES = PLAIN_STORAGES
-
 
 def with_group(user, name):
     user.groups.add(Group.objects.get(name=name))

@@ -35,11 +35,6 @@ def call(url, token=None, method="GET", body=None, accept="application/json"):
 
 
 def test_token_flow_over_http(live_server, settings):
-    # Without collectstatic there is no manifest; production serves the collected files.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     base = live_server.url
     # The documentation is there without signing in, and served from this server only.
     status, headers, page = call(f"{base}/api/docs/", accept="text/html")

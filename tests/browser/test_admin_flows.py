@@ -2,17 +2,13 @@
 cluster with an inspection and read its computed state, import a spreadsheet with a bad row."""
 
 import datetime
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group
 
 from clusters.models import IndustrialCluster
 from registry.dates import today
-from registry.models import District
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,31 +16,6 @@ pytestmark = [
 ]
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-DISTRICTS_MIGRATION = "registry.migrations.0002_hanoi_districts_and_2021_target"
-GROUPS_MIGRATION = "registry.migrations.0003_staff_groups"
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """The districts, permissions and staff groups that the data migrations load.
-
-    A transactional test ends with a flush; ``serialized_rollback`` cannot restore them here
-    because under Playwright's sync API the test may get another connection object (see
-    tests/browser/test_dashboard.py), so they are loaded again when missing."""
-    if not District.objects.exists():
-        importlib.import_module(DISTRICTS_MIGRATION).load(apps, None)
-    if not Group.objects.filter(name="District staff").exists():
-        for app_config in apps.get_app_configs():
-            create_permissions(app_config, verbosity=0)
-        importlib.import_module(GROUPS_MIGRATION).assign_groups(apps)
-
-
-@pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    settings.STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

@@ -1,29 +1,11 @@
 """The dashboard in Debian's Chromium: desktop and phone widths, print, no console errors,
 no request leaving the server (the ``page`` fixture fails the test on any)."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 
-from registry.models import District
-from tests.dashboard.helpers import AS_OF, make_city, plain_static_storage  # noqa: F401
+from tests.dashboard.helpers import AS_OF, make_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DATA_MIGRATION = "registry.migrations.0002_hanoi_districts_and_2021_target"
-
-
-@pytest.fixture(autouse=True)
-def hanoi_districts(transactional_db):
-    """The 30 districts and the 2021 target of the data migration.
-
-    A transactional test ends with a flush, which empties the tables the data migration
-    filled. ``serialized_rollback`` would restore them, but Django keeps its copy on the
-    connection object, and under Playwright's sync API the test gets another connection
-    object whenever a non-transactional test ran first, so the copy is not found."""
-    if not District.objects.exists():
-        importlib.import_module(DATA_MIGRATION).load(apps, None)
 
 
 @pytest.fixture

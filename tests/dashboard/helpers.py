@@ -3,8 +3,6 @@
 import datetime
 from html.parser import HTMLParser
 
-import pytest
-
 from markets.choices import MarketStatus
 from tests.factories import (
     ClusterFactory,
@@ -13,19 +11,6 @@ from tests.factories import (
     MarketProjectFactory,
     district,
 )
-
-PLAIN_STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-
-
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Serve static files without a collectstatic manifest: with DEBUG off the settings use
-    whitenoise's manifest storage, which needs ``collectstatic`` to have run."""
-    settings.STORAGES = PLAIN_STORAGES
-
 
 AS_OF = datetime.date(2023, 6, 14)
 

@@ -351,11 +351,6 @@ def admin_expected(role: str, page: str, x: str | None) -> set[int]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_matrix(role, settings):
-    # No DEBUG and no collectstatic in tests: plain static storage, no manifest to look up.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     world = build_world()
     user = make_account(role)
     client = Client()
