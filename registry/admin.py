@@ -1,6 +1,5 @@
 """Admin for the shared records: districts, staff accounts and their districts, targets."""
 
-from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -12,16 +11,6 @@ from registry.models import District, DistrictAssignment, Target
 from registry.scoping import can_access_all_districts
 
 admin.site.site_header = _("Hanoi industrial cluster and market registry")
-
-# The apps' names head the admin's index and breadcrumbs; their AppConfigs set none, so the
-# staff would read "Clusters" / "Markets" / "Registry" in English. (Belongs in each apps.py.)
-for _label, _name in [
-    ("clusters", _("Industrial clusters and wastewater")),
-    ("markets", _("Markets")),
-    ("registry", _("Districts and targets")),
-]:
-    if django_apps.get_app_config(_label).verbose_name == _label.title():
-        django_apps.get_app_config(_label).verbose_name = _name
 admin.site.site_title = _("Cluster and market registry")
 admin.site.index_title = _("Records")
 
