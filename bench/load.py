@@ -34,6 +34,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 import urllib.parse
@@ -77,6 +78,11 @@ def parse_args():
     parser.add_argument("--no-seed", action="store_true", help="Reuse the loaded database.")
     parser.add_argument("--seed", type=int, default=2026, help="Random seed of the mix.")
     parser.add_argument("--no-markdown", action="store_true", help="Leave BENCHMARKS.md alone.")
+    parser.add_argument(
+        "--report-only",
+        metavar="JSON",
+        help="Only rewrite BENCHMARKS.md's section from a result file of an earlier run.",
+    )
     return parser.parse_args()
 
 
@@ -442,12 +448,20 @@ def markdown(results: dict) -> str:
         f"persistent database connections) on PostgreSQL {results['postgres']}; data: the demo "
         f"dataset plus seed_scale ({results['dataset']}). Machine: {m.get('cpu', '?')}, "
         f"{m['cpus']} CPUs, {m.get('memory_gb', '?')} GB; client and server on the same machine; "
-        f"load average before the run {results['load_average_before']}.",
+        "load average (1, 5, 15 min) before the run "
+        + ", ".join(f"{x:.2f}" for x in results["load_average_before"])
+        + ".",
         "",
         f"**Errors: {results['error_count']}** (5xx, unexpected status or failed connection). "
         f"Throughput {results['requests_per_s']} requests/s over {results['elapsed_s']} s. "
         f"Latency p50 {overall['p50_ms']} ms, p95 {overall['p95_ms']} ms, "
         f"**p99 {overall['p99_ms']} ms** (max {overall['max_ms']} ms).",
+        "",
+        f"At this concurrency the server is saturated: {results['concurrency']} clients share "
+        f"{results['workers']} workers and {m['cpus']} cores with the client itself, so the "
+        "latencies are mostly time spent queueing (Little's law: concurrency / throughput "
+        f"= {results['concurrency'] / results['requests_per_s'] * 1000:.0f} ms); each "
+        "endpoint's own service time at concurrency 1 is in the Results section above.",
         "",
         "| request | count | p50 ms | p95 ms | p99 ms | statuses |",
         "|---|---:|---:|---:|---:|---|",
@@ -471,7 +485,11 @@ def markdown(results: dict) -> str:
         f"`{results['result_file']}`.",
         "",
     ]
-    return "\n".join(lines)
+    # Paragraphs wrapped like the rest of BENCHMARKS.md; table rows kept whole.
+    return "\n".join(
+        line if line.startswith("|") else textwrap.fill(line, width=100, break_on_hyphens=False)
+        for line in lines
+    )
 
 
 def update_benchmarks(section: str):
@@ -494,6 +512,11 @@ def postgres_version() -> str:
 
 def main():
     args = parse_args()
+    if args.report_only:
+        results = json.loads(Path(args.report_only).read_text())
+        update_benchmarks(markdown(results))
+        print(markdown(results))
+        return
     if not args.database_url.startswith("postgres"):
         sys.exit("The load test runs against PostgreSQL (--database-url postgres://...).")
     env = configure_environment(args)
