@@ -198,6 +198,16 @@ REGISTRY = {
     "OVERDUE_MONTHS": env_int("REGISTRY_OVERDUE_MONTHS", 24),
 }
 
+# A cache shared by every application process (API throttle counts): the database, so app
+# servers keep nothing in process memory between requests (DESIGN.md section 10). The table
+# is created by migration registry 0004.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "registry_cache",
+    }
+}
+
 # The REST API (DESIGN.md section 6; plumbing in registry/api/). Throttle rates per token:
 # ``REGISTRY_API_RATE`` (default 3600/hour) and, for requests without credentials,
 # ``REGISTRY_API_ANON_RATE`` (default 60/minute).

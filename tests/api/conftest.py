@@ -2,19 +2,10 @@
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    # Throttle counters live in the cache; each test starts from zero.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def grant(user, *perms: str):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from clusters.models import IndustrialCluster, WastewaterInspection
-from tests.api.endpoint import EndpointTests
+from tests.api.endpoint import THROTTLE_QUERIES, EndpointTests
 from tests.factories import ClusterFactory, InspectionFactory, district
 
 D = datetime.date
@@ -26,7 +26,7 @@ def operating_cluster(district_code="017", **fields):
 class TestClusterEndpoint(EndpointTests):
     model = IndustrialCluster
     url_name = "cluster"
-    list_queries = 5  # token, 2 × permissions, count, page
+    list_queries = 5 + THROTTLE_QUERIES  # token, 2 × permissions, count, page; throttle
     csv_columns = ["code", "name", "district", "district_name", "address", "area_ha"]
     patch_payload = {"name": "Cụm công nghiệp Ngọc Hồi (mở rộng)"}
     invalid_payload = {"construction_started_on": "2010-01-01", "established_on": "2012-01-01"}
@@ -182,7 +182,7 @@ class TestInspectionEndpoint(EndpointTests):
     url_name = "inspection"
     lookup_field = "id"
     lookup_kwarg = "pk"
-    list_queries = 5
+    list_queries = 5 + THROTTLE_QUERIES
     csv_columns = ["id", "cluster", "inspected_on", "result", "standard"]
     patch_payload = {"result": "fails", "exceeded_parameters": "COD, BOD5"}
     invalid_payload = {"inspected_on": "2999-01-01"}  # the model's clean(): not in the future

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from tests.api.conftest import grant
 from tests.factories import ClusterFactory, InspectionFactory, UserFactory, district
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def call(url, token=None, method="GET", body=None, accept="application/json"):

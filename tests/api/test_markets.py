@@ -5,14 +5,14 @@ from django.urls import reverse
 
 from markets.models import Market
 from registry.models import District
-from tests.api.endpoint import EndpointTests
+from tests.api.endpoint import THROTTLE_QUERIES, EndpointTests
 from tests.factories import MarketFactory, district
 
 
 class TestMarketEndpoint(EndpointTests):
     model = Market
     url_name = "market"
-    list_queries = 5  # token, 2 × permissions, count, page
+    list_queries = 5 + THROTTLE_QUERIES  # token, 2 × permissions, count, page; throttle
     csv_columns = ["code", "name", "district", "district_name", "address", "market_class"]
     patch_payload = {"market_class": "2", "business_points": 320}
     invalid_payload = {"area_m2": "0", "year_built": 1700}
@@ -99,7 +99,7 @@ class TestDistrictEndpoint(EndpointTests):
     model = District
     url_name = "district"
     read_only = True
-    list_queries = 5
+    list_queries = 5 + THROTTLE_QUERIES
     csv_columns = ["code", "name", "kind", "active"]
 
     def make(self, district_code, **fields):

@@ -37,7 +37,7 @@ def test_schema_validates_without_warnings(tmp_path):
         assert f"  {path}:" in text
 
 
-def test_docs_and_schema_are_served(client, settings):
+def test_docs_and_schema_are_served(db, client):
     assert client.get("/api/schema/").status_code == 200
     for url in ("/api/docs/", "/api/redoc/"):
         response = client.get(url)

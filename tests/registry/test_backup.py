@@ -34,7 +34,7 @@ from tests.factories import (
     district,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def fill_registry():
