@@ -20,6 +20,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIRequestHandler
 from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
@@ -31,7 +32,7 @@ from tests.factories import UserFactory, district
 pytestmark = pytest.mark.django_db(transaction=True)
 
 #: Generated cases per operation and phase; the whole file stays within CI's budget.
-MAX_EXAMPLES = 8
+MAX_EXAMPLES = 15
 #: Stateful sequences: steps per scenario.
 MAX_STEPS = 6
 SEED = 20261126
@@ -46,7 +47,7 @@ CHECKS = [
 ]
 
 
-def fuzz_config(token: str, coverage_mode: str) -> SchemathesisConfig:
+def fuzz_config(token: str) -> SchemathesisConfig:
     return SchemathesisConfig.from_dict(
         {
             "seed": SEED,
@@ -69,11 +70,7 @@ def fuzz_config(token: str, coverage_mode: str) -> SchemathesisConfig:
                 "examples": {"enabled": True},
                 "coverage": {
                     "enabled": True,
-                    # Each operation's undocumented methods are exercised by the
-                    # authorization matrix; here one (TRACE) per path keeps the phase short.
-                    "unexpected-methods": ["trace"],
                     "generate-duplicate-query-parameters": False,
-                    "generation": {"mode": coverage_mode},
                 },
                 "fuzzing": {"enabled": True},
                 "stateful": {"enabled": True, "max-steps": MAX_STEPS},
@@ -94,6 +91,9 @@ def demo_world(live_server, monkeypatch):
     if not Group.objects.filter(name="District staff").exists():
         importlib.import_module(GROUPS_MIGRATION).assign_groups(apps)
     call_command("load_demo", verbosity=0)
+    # The live server writes a response's headers and body in separate packets; with Nagle's
+    # algorithm on, each response then waits for the client's delayed ACK (~40 ms).
+    monkeypatch.setattr(WSGIRequestHandler, "disable_nagle_algorithm", True)
     monkeypatch.setattr(
         TokenRateThrottle, "THROTTLE_RATES", {"token": "1000000/hour", "anon": "1000000/hour"}
     )
@@ -151,20 +151,11 @@ def run_engine(schema) -> tuple[dict, list[str]]:
     return stats, failures
 
 
-@pytest.mark.parametrize(
-    ("role", "coverage_mode"),
-    [
-        # Every boundary and invalid value of every parameter and field, once.
-        ("superuser", "all"),
-        # Valid values only: what differs for this role is the scoping of valid requests
-        # (another district's record is a 404, a write into it a 403), not input parsing.
-        ("district_staff", "positive"),
-    ],
-)
-def test_api_survives_fuzzing_and_conforms_to_its_schema(demo_world, role, coverage_mode):
+@pytest.mark.parametrize("role", ["superuser", "district_staff"])
+def test_api_survives_fuzzing_and_conforms_to_its_schema(demo_world, role):
     token = token_for(role)
     schema = schemathesis.openapi.from_url(
-        f"{demo_world.url}/api/schema/?format=json", config=fuzz_config(token, coverage_mode)
+        f"{demo_world.url}/api/schema/?format=json", config=fuzz_config(token)
     )
     stats, failures = run_engine(schema)
     print(f"{role}: {stats}")
