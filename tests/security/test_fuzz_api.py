@@ -8,8 +8,11 @@ names) — with a real token of a superuser and of a district staff member of Đ
 response must be free of server errors and conform to the schema: a documented status code,
 the documented content type and a body matching the response schema.
 
-Bounded for CI (a fixed number of examples per operation, a time limit) and deterministic
-(derandomized generation, a fixed seed): the same requests every run.
+Bounded for CI by a fixed number of examples per operation and phase (no time limit: with one,
+schemathesis repeats its phases until the time is spent, so what runs would depend on the
+machine) and deterministic (derandomized generation, a fixed seed): the same requests every
+run. About 4,700 requests, ~80 s on SQLite and ~150 s on PostgreSQL on a 2-core machine. The
+examples phase has nothing to send until the schema carries examples.
 """
 
 import importlib
