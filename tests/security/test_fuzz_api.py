@@ -15,11 +15,8 @@ run. About 4,700 requests, ~80 s on SQLite and ~150 s on PostgreSQL on a 2-core 
 examples phase has nothing to send until the schema carries examples.
 """
 
-import importlib
-
 import pytest
 import schemathesis
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
@@ -29,7 +26,6 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
 
 from registry.api.throttling import TokenRateThrottle
-from registry.models import District
 from tests.factories import UserFactory, district
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,8 +35,6 @@ MAX_EXAMPLES = 15
 #: Stateful sequences: steps per scenario.
 MAX_STEPS = 6
 SEED = 20261126
-DISTRICTS_MIGRATION = "registry.migrations.0002_hanoi_districts_and_2021_target"
-GROUPS_MIGRATION = "registry.migrations.0003_staff_groups"
 
 CHECKS = [
     "not_a_server_error",
@@ -84,15 +78,8 @@ def fuzz_config(token: str) -> SchemathesisConfig:
 
 @pytest.fixture
 def demo_world(live_server, monkeypatch):
-    """The demo dataset, and throttling out of the way (the fuzzer is one fast client).
-
-    A transactional test ends with a flush, which empties what the data migrations filled
-    (districts, the 2021 target, the staff groups); put them back first if an earlier
-    transactional test flushed them."""
-    if not District.objects.exists():
-        importlib.import_module(DISTRICTS_MIGRATION).load(apps, None)
-    if not Group.objects.filter(name="District staff").exists():
-        importlib.import_module(GROUPS_MIGRATION).assign_groups(apps)
+    """The demo dataset, and throttling out of the way (the fuzzer is one fast client). The
+    reference data (districts, staff groups) is reloaded by tests/conftest.py."""
     call_command("load_demo", verbosity=0)
     # The live server writes a response's headers and body in separate packets; with Nagle's
     # algorithm on, each response then waits for the client's delayed ACK (~40 ms).
