@@ -37,6 +37,15 @@ def is_transactional(request) -> bool:
     return any(name in request.fixturenames for name in TRANSACTIONAL_FIXTURES)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _live_server_without_nagle():
+    """The live server writes a response's headers and body in separate packets; with Nagle's
+    algorithm on, each response then waits for the client's delayed ACK (~40 ms)."""
+    from django.core.servers.basehttp import WSGIRequestHandler
+
+    WSGIRequestHandler.disable_nagle_algorithm = True
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
     """Every transactional test sees the reference data the migrations load."""

@@ -20,7 +20,6 @@ import schemathesis
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
-from django.core.servers.basehttp import WSGIRequestHandler
 from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
@@ -81,9 +80,6 @@ def demo_world(live_server, monkeypatch):
     """The demo dataset, and throttling out of the way (the fuzzer is one fast client). The
     reference data (districts, staff groups) is reloaded by tests/conftest.py."""
     call_command("load_demo", verbosity=0)
-    # The live server writes a response's headers and body in separate packets; with Nagle's
-    # algorithm on, each response then waits for the client's delayed ACK (~40 ms).
-    monkeypatch.setattr(WSGIRequestHandler, "disable_nagle_algorithm", True)
     monkeypatch.setattr(
         TokenRateThrottle, "THROTTLE_RATES", {"token": "1000000/hour", "anon": "1000000/hour"}
     )
