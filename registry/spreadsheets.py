@@ -4,7 +4,9 @@
   in either language, or with the field names, is accepted.
 - Districts and clusters are referred to by code, and only those of the importing user's
   districts are accepted (:func:`registry.scoping.restrict`).
-- Every row is validated with the model's ``full_clean()`` (constraints included); a code that
+- Every row is validated as by the model's ``full_clean()`` (constraints included), through
+  :func:`registry.validation.full_clean`: the same errors without a database query per check
+  constraint, existing codes and records looked up once per file; a code that
   appears twice in one file is an error; a bad number, date or choice is a row error with a
   message, never a crash. The admin shows every row's errors and saves nothing unless all rows
   are valid (one transaction).
@@ -19,7 +21,9 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import ModelInstanceLoader
 
+from registry import validation
 from registry.scoping import restrict
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
@@ -182,11 +186,55 @@ class ScopedCodeWidget(widgets.Widget):
         return "" if value is None else value.code
 
 
+class PrefetchingInstanceLoader(ModelInstanceLoader):
+    """The file's existing records (within the user's districts) found with one query per
+    900 keys instead of one per row, when records are identified by one column. A key that
+    could not be read, or that appears more than once in the file, is looked up row by row as
+    import-export's own loader does."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.found = {}
+        self.prefetched = set()
+        id_fields = resource.get_import_id_fields()
+        if len(id_fields) != 1 or dataset is None or not dataset.headers:
+            return
+        self.field = resource.fields[id_fields[0]]
+        if self.field.column_name not in dataset.headers:
+            return
+        keys = Counter()
+        for row in dataset.dict:
+            try:
+                key = self.field.clean(row)
+            except Exception:  # noqa: S112 - that row reports it when it is imported
+                continue
+            if isinstance(key, str) and key and "\x00" not in key:
+                keys[key] += 1
+        self.prefetched = {key for key, count in keys.items() if count == 1}
+        attribute = self.field.attribute
+        for chunk in validation.chunked(sorted(self.prefetched)):
+            for instance in self.get_queryset().filter(**{f"{attribute}__in": chunk}):
+                self.found[getattr(instance, attribute)] = instance
+
+    def get_instance(self, row):
+        if self.prefetched:
+            try:
+                key = self.field.clean(row)
+            except Exception:
+                key = None
+            if isinstance(key, str) and key in self.prefetched:
+                return self.found.get(key)
+        return super().get_instance(row)
+
+
 class RegistryResource(resources.ModelResource):
     """Base resource: scoped to the user, labelled columns in either language, all-or-none."""
 
     #: the resource field holding the natural key whose duplicates in one file are refused
     duplicate_key = "code"
+
+    class Meta:
+        instance_loader_class = PrefetchingInstanceLoader
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -202,12 +250,14 @@ class RegistryResource(resources.ModelResource):
             if isinstance(field.widget, ScopedCodeWidget):
                 field.widget.user = user
         self._duplicates = set()
+        self._lookups = None
 
     def get_queryset(self):
         return restrict(super().get_queryset(), self.user)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
+        self._lookups = validation.FileLookups(self._meta.model)
         if dataset.headers:
             renamed = []
             for header in dataset.headers:
@@ -222,6 +272,24 @@ class RegistryResource(resources.ModelResource):
                 if not _is_empty(code)
             ]
             self._duplicates = {code for code, count in Counter(codes).items() if count > 1}
+            self._lookups = self._file_lookups(dataset, key_field)
+
+    def _file_lookups(self, dataset, key_field):
+        """What :func:`registry.validation.full_clean` may answer once per file: the key
+        column's values that already exist (any district, one query), and foreign keys already
+        validated. Values appearing twice in the file are left to the per-row query (a row
+        saved earlier in this import must count)."""
+        model_field = self._meta.model._meta.get_field(key_field.attribute)
+        if not model_field.unique:
+            return validation.FileLookups(self._meta.model)
+        values = Counter()
+        for row in dataset.dict:
+            try:
+                values[model_field.to_python(key_field.clean(row))] += 1
+            except Exception:  # noqa: S112 - that row reports it when it is imported
+                continue
+        wanted = {value for value, count in values.items() if count == 1}
+        return validation.FileLookups(self._meta.model, {model_field.name: wanted})
 
     def _missing_key_columns(self, row) -> list:
         return [
@@ -270,10 +338,21 @@ class RegistryResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
-        except ValidationError as error:
-            raise _labelled_errors(self, error) from None
+        # import-export's validate_instance with registry.validation.full_clean: the same
+        # errors as the model's full_clean(), without a database query per check constraint.
+        errors = dict(import_validation_errors or {})
+        if self._meta.clean_model_instances:
+            try:
+                validation.full_clean(
+                    instance,
+                    exclude=errors.keys(),
+                    validate_unique=validate_unique,
+                    lookups=self._lookups,
+                )
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise _labelled_errors(self, ValidationError(errors)) from None
 
 
 def _labelled_errors(resource, error: ValidationError) -> ValidationError:
