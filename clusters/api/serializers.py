@@ -6,11 +6,15 @@ from rest_framework import serializers
 
 from clusters.choices import ClusterStatus, InspectionResult, WastewaterStandard, WastewaterState
 from clusters.models import IndustrialCluster, WastewaterInspection
-from registry.api.serializers import CodeRelatedField, ModelCleanSerializer
+from registry.api.serializers import (
+    CodeRelatedField,
+    FastRepresentationMixin,
+    ModelCleanSerializer,
+)
 from registry.models import District
 
 
-class LatestInspectionSerializer(serializers.Serializer):
+class LatestInspectionSerializer(FastRepresentationMixin, serializers.Serializer):
     """The latest inspection that counts as evidence at ``as_of``, or null."""
 
     inspected_on = serializers.DateField(source="latest_inspected_on", read_only=True)

@@ -3,10 +3,14 @@ and the stats responses."""
 
 import copy
 import datetime
+import operator
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 
 from clusters.selectors import OPERATING_STATES
 from markets.choices import MarketClass, MarketStatus
@@ -44,7 +48,63 @@ class CodeSerializerField(serializers.CharField):
         return value.strip().upper()
 
 
-class ModelCleanSerializer(serializers.ModelSerializer):
+def _itself(instance):
+    return instance
+
+
+class FastRepresentationMixin:
+    """DRF's ``Serializer.to_representation`` with its per-field bookkeeping done once per
+    serializer instead of once per field and row (a list of 50 clusters is ~1,200 fields).
+
+    For plain fields (those that do not override ``get_attribute``) with a one-attribute
+    source, or ``source="*"``, the value is read with ``operator.attrgetter``; anything
+    unusual (a callable value, a missing attribute, a mapping instead of an object) takes
+    DRF's own path, so the output is the same. Each field's own ``to_representation`` still
+    renders the value.
+    """
+
+    def _representation_plan(self):
+        plan = self.__dict__.get("_representation_plan_cache")
+        if plan is None:
+            plan = []
+            for field in self._readable_fields:
+                getter = None
+                if type(field).get_attribute is serializers.Field.get_attribute:
+                    if not field.source_attrs:
+                        getter = _itself
+                    elif len(field.source_attrs) == 1:
+                        getter = operator.attrgetter(field.source_attrs[0])
+                plan.append((field.field_name, field, getter, field.to_representation))
+            self.__dict__["_representation_plan_cache"] = plan
+        return plan
+
+    def to_representation(self, instance):
+        if isinstance(instance, Mapping):
+            return super().to_representation(instance)
+        ret = {}
+        for name, field, getter, represent in self._representation_plan():
+            attribute = None
+            if getter is not None:
+                try:
+                    attribute = getter(instance)
+                except Exception:
+                    getter = None
+                else:
+                    if callable(attribute):
+                        getter = None
+            if getter is None:  # DRF's path
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
+                check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            else:
+                check_for_none = attribute
+            ret[name] = None if check_for_none is None else represent(attribute)
+        return ret
+
+
+class ModelCleanSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     """A model serializer whose writes are validated by the model itself.
 
     ``full_clean()`` — field validators, constraints and ``clean()`` — is the single source
