@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from clusters.models import IndustrialCluster, WastewaterInspection
-from tests.api.endpoint import THROTTLE_QUERIES, EndpointTests
+from tests.api.endpoint import THROTTLE_QUERIES, OrderingTests, WritableEndpointTests
 from tests.factories import ClusterFactory, InspectionFactory, district
 
 D = datetime.date
@@ -23,7 +23,7 @@ def operating_cluster(district_code="017", **fields):
     return ClusterFactory(district=district(district_code), **{**defaults, **fields})
 
 
-class TestClusterEndpoint(EndpointTests):
+class TestClusterEndpoint(OrderingTests, WritableEndpointTests):
     model = IndustrialCluster
     url_name = "cluster"
     list_queries = 5 + THROTTLE_QUERIES  # token, 2 × permissions, count, page; throttle
@@ -177,7 +177,7 @@ class TestClusterSpecifics:
         assert "latest_inspection.inspected_on" in text.splitlines()[0]
 
 
-class TestInspectionEndpoint(EndpointTests):
+class TestInspectionEndpoint(OrderingTests, WritableEndpointTests):
     model = WastewaterInspection
     url_name = "inspection"
     lookup_field = "id"

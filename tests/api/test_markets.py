@@ -5,11 +5,11 @@ from django.urls import reverse
 
 from markets.models import Market
 from registry.models import District
-from tests.api.endpoint import THROTTLE_QUERIES, EndpointTests
+from tests.api.endpoint import THROTTLE_QUERIES, EndpointTests, OrderingTests, WritableEndpointTests
 from tests.factories import MarketFactory, district
 
 
-class TestMarketEndpoint(EndpointTests):
+class TestMarketEndpoint(OrderingTests, WritableEndpointTests):
     model = Market
     url_name = "market"
     list_queries = 5 + THROTTLE_QUERIES  # token, 2 × permissions, count, page; throttle

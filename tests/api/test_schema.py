@@ -70,7 +70,7 @@ def full_access_token(db):
 
 
 @contextlib.contextmanager
-def test_transaction_kept_open():
+def transaction_kept_open():
     """Calling the WSGI application directly sends request_finished, whose handler closes the
     database connection (and the test's transaction with it, on PostgreSQL). Django's test
     client disconnects it the same way."""
@@ -85,7 +85,7 @@ def test_transaction_kept_open():
 
 @pytest.fixture
 def wsgi_in_test_transaction():
-    with test_transaction_kept_open():
+    with transaction_kept_open():
         yield get_wsgi_application()
 
 
