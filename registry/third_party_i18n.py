@@ -120,4 +120,19 @@ SIMPLE_HISTORY = [
     gettext_noop("Close"),
 ]
 
-__all__ = ["DJANGO_ADMIN", "IMPORT_EXPORT", "SIMPLE_HISTORY"]
+#: Model and app names of DRF's tokens and django-axes, shown in the admin's sidebar.
+MODEL_NAMES = [
+    gettext_noop("Auth Token"),
+    gettext_noop("Token"),
+    gettext_noop("Tokens"),
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+]
+
+__all__ = ["DJANGO_ADMIN", "IMPORT_EXPORT", "MODEL_NAMES", "SIMPLE_HISTORY"]

@@ -58,7 +58,8 @@ def date_presets(today: datetime.date) -> list[tuple[datetime.date, str]]:
     for year in (today.year, today.year - 1):
         for day, label in reversed(report_cutoffs(year)):
             presets.append((day, f"{date_format(day, 'SHORT_DATE_FORMAT')} — {label}"))
+    year_end = _("year end")  # outside the f-string, where xgettext can find it
     for year in range(today.year - 1, TREND_START_YEAR - 1, -1):
         day = datetime.date(year, 12, 31)
-        presets.append((day, f"{date_format(day, 'SHORT_DATE_FORMAT')} — {_('year end')}"))
+        presets.append((day, f"{date_format(day, 'SHORT_DATE_FORMAT')} — {year_end}"))
     return presets
