@@ -117,6 +117,17 @@ class ModelCleanSerializer(FastRepresentationMixin, serializers.ModelSerializer)
         CodeField: CodeSerializerField,
     }
 
+    def get_fields(self):
+        # ModelSerializer introspects the model again for every serializer (once a request);
+        # the result depends only on the class, so it is built once and copied (a DRF field's
+        # deep copy is a new field made from the same arguments, as for declared fields).
+        cls = type(self)
+        template = cls.__dict__.get("_fields_template")
+        if template is None:
+            template = super().get_fields()
+            cls._fields_template = template
+        return copy.deepcopy(template)
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
         candidate = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
