@@ -26,13 +26,13 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from registry.models import District, StaleVersionError
 from registry.scoping import can_access_all_districts, restrict, visible_districts
+from registry.spreadsheets import CSV, XLSX, TooManyRows
 
 #: fields every save changes: left out of the history's diffs and of conflict messages
 BOOKKEEPING_FIELDS = frozenset({"version", "updated_at", "created_at"})
@@ -355,6 +355,12 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             )
             response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, TooManyRows):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing, also on the confirm step: one invalid row rolls the whole file back.

@@ -196,6 +196,8 @@ REGISTRY = {
     "EVIDENCE_WINDOW_DAYS": env_int("REGISTRY_EVIDENCE_WINDOW_DAYS", 365),
     # A cluster established this many months before D that has not started is overdue.
     "OVERDUE_MONTHS": env_int("REGISTRY_OVERDUE_MONTHS", 24),
+    # The most rows one spreadsheet import may have (larger files are refused, clearly).
+    "IMPORT_MAX_ROWS": env_int("REGISTRY_IMPORT_MAX_ROWS", 20000),
 }
 
 # A cache shared by every application process (API throttle counts): the database, so app

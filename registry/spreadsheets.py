@@ -16,15 +16,46 @@ import datetime
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from import_export import fields, resources, widgets
+from import_export.formats import base_formats
 from import_export.instance_loaders import ModelInstanceLoader
 
 from registry import validation
 from registry.scoping import restrict
+
+class TooManyRows(ValueError):
+    """A spreadsheet has more rows than one import may have (its message says so)."""
+
+
+class RowLimitMixin:
+    """A file format whose datasets may have at most ``REGISTRY["IMPORT_MAX_ROWS"]`` rows."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        dataset = super().create_dataset(in_stream, **kwargs)
+        limit = settings.REGISTRY["IMPORT_MAX_ROWS"]
+        if len(dataset) > limit:
+            raise TooManyRows(
+                gettext(
+                    "The file has %(rows)s rows; one import may have at most %(limit)s. "
+                    "Split it into smaller files."
+                )
+                % {"rows": len(dataset), "limit": limit}
+            )
+        return dataset
+
+
+class CSV(RowLimitMixin, base_formats.CSV):
+    pass
+
+
+class XLSX(RowLimitMixin, base_formats.XLSX):
+    pass
+
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 LANGUAGES = ("vi", "en")

@@ -198,3 +198,16 @@ def test_file_without_the_code_column_is_reported_per_row(client, dong_anh_staff
     assert "Tệp không có cột “Mã”" in html
     assert "Traceback" not in html and 'name="import_file_name"' not in html
     assert not IndustrialCluster.objects.exists()
+
+
+@pytest.mark.parametrize("filename", ["clusters_valid.csv", "clusters_valid.xlsx"])
+def test_a_file_over_the_row_limit_is_refused_clearly(client, dong_anh_staff, settings, filename):
+    """REGISTRY["IMPORT_MAX_ROWS"] bounds one import; the valid 3-row file is over a limit of 2."""
+    settings.REGISTRY = {**settings.REGISTRY, "IMPORT_MAX_ROWS": 2}
+    client.force_login(dong_anh_staff)
+    response = upload(client, CLUSTERS, filename)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tệp có 3 dòng; mỗi lần nhập chỉ được tối đa 2 dòng." in html
+    assert 'name="import_file_name"' not in html
+    assert IndustrialCluster.objects.count() == 0
