@@ -28,6 +28,7 @@ from import_export.instance_loaders import ModelInstanceLoader
 from registry import validation
 from registry.scoping import restrict
 
+
 class TooManyRows(ValueError):
     """A spreadsheet has more rows than one import may have (its message says so)."""
 
