@@ -76,40 +76,41 @@ def _regex(value, pattern):
     return re.search(pattern, value) is not None
 
 
+COMPARISONS = {
+    "exact": lambda left, right: left == right,
+    "gt": lambda left, right: left > right,
+    "gte": lambda left, right: left >= right,
+    "lt": lambda left, right: left < right,
+    "lte": lambda left, right: left <= right,
+}
+
+
 def _compare(lookup, left, right):
     if lookup == "isnull":
         if not isinstance(right, bool):
             raise NotEvaluable
         return (left is None) is right
-    if left is None:
-        return UNKNOWN
+    if lookup == "exact" and right is None:
+        return left is None  # Django turns exact=None into IS NULL
     if lookup == "in":
-        values = list(right)
-        known = [v for v in values if v is not None]
+        if isinstance(right, str) or not hasattr(right, "__iter__"):
+            raise NotEvaluable
+        known = [value for value in right if value is not None]  # Django drops None too
+        if not known:
+            raise NotEvaluable  # Django refuses an empty IN
+        if left is None:
+            return UNKNOWN
         for value in known:
             _comparable(left, value)
-        if left in known:
-            return True
-        return UNKNOWN if len(known) < len(values) else False
-    if right is None:
-        # "= NULL" and friends: Django turns exact=None into IS NULL.
-        if lookup == "exact":
-            return left is None
+        return left in known
+    if lookup != "regex" and lookup not in COMPARISONS:
+        raise NotEvaluable
+    if left is None or right is None:
         return UNKNOWN
     if lookup == "regex":
         return _regex(left, right)
     _comparable(left, right)
-    if lookup == "exact":
-        return left == right
-    if lookup == "gt":
-        return left > right
-    if lookup == "gte":
-        return left >= right
-    if lookup == "lt":
-        return left < right
-    if lookup == "lte":
-        return left <= right
-    raise NotEvaluable
+    return COMPARISONS[lookup](left, right)
 
 
 def _and(values):
@@ -124,13 +125,26 @@ def _or(values):
     return UNKNOWN if any(v is UNKNOWN for v in values) else False
 
 
-def evaluate(condition, values: dict):
+def _prep(field, value):
+    """``field.get_prep_value(value)``, as the database query would send it (a CodeField
+    upper-cases, a DateField parses); NotEvaluable if that fails."""
+    if field is None:
+        return value
+    try:
+        return field.get_prep_value(value)
+    except Exception as error:
+        raise NotEvaluable from error
+
+
+def evaluate(condition, values: dict, fields: dict | None = None):
     """The truth value (True, False or None for unknown) of a ``Q`` condition over ``values``
-    (field name → Python value). Raises KeyError for a field not in ``values`` (the caller
-    skips the constraint, as Django does for excluded fields) and NotEvaluable for anything
-    it cannot decide exactly."""
+    (field name → value as the database receives it). ``fields`` (name → model field)
+    prepares the condition's literals as Django's lookups do. Raises KeyError for a field not
+    in ``values`` (the caller skips the constraint, as Django does for excluded fields) and
+    NotEvaluable for anything it cannot decide exactly."""
+    fields = fields or {}
     if isinstance(condition, Q):
-        results = [evaluate(child, values) for child in condition.children]
+        results = [evaluate(child, values, fields) for child in condition.children]
         if condition.connector == Q.AND:
             result = _and(results)
         elif condition.connector == Q.OR:
@@ -153,6 +167,12 @@ def evaluate(condition, values: dict):
         right = values[right.name]
     elif hasattr(right, "resolve_expression"):
         raise NotEvaluable
+    elif lookup in COMPARISONS:
+        right = _prep(fields.get(name), right)
+    elif lookup == "in":
+        if isinstance(right, str) or not hasattr(right, "__iter__"):
+            raise NotEvaluable
+        right = [_prep(fields.get(name), value) for value in right]
     return _compare(lookup, values[name], right)
 
 
@@ -167,9 +187,9 @@ def _field_values(instance, meta, exclude) -> dict:
         value = getattr(instance, field.attname)
         if hasattr(value, "resolve_expression"):
             raise NotEvaluable
-        values[field.name] = value
+        values[field.name] = _prep(field, value)
     if "pk" not in exclude:
-        values["pk"] = instance.pk
+        values["pk"] = _prep(meta.pk, instance.pk)
     return values
 
 
@@ -187,7 +207,9 @@ def validate_constraints(instance, exclude=None):
                     try:
                         if values is None:
                             values = _field_values(instance, model_class._meta, exclude)
-                        holds = evaluate(Q(constraint.condition), values) is not False
+                            fields = {f.name: f for f in model_class._meta.local_concrete_fields}
+                            fields["pk"] = model_class._meta.pk
+                        holds = evaluate(Q(constraint.condition), values, fields) is not False
                     except KeyError:
                         continue  # refers to an excluded field: Django skips it too
                     except NotEvaluable:

@@ -8,6 +8,8 @@ import tablib
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clusters.models import IndustrialCluster
 from clusters.resources import ClusterResource
@@ -131,6 +133,41 @@ def test_a_condition_it_cannot_decide_falls_back_to_the_database():
     assert validation.evaluate(Q(area_ha__gt=0), {"area_ha": None}) is None
     assert validation.evaluate(~Q(area_ha__gt=0), {"area_ha": None}) is None
     assert validation.evaluate(Q(area_ha__gt=0) | Q(area_ha__isnull=True), {"area_ha": None})
+    # As Django compiles them: exact=None is IS NULL, None is dropped from IN.
+    assert validation.evaluate(Q(closed_on=None), {"closed_on": None}) is True
+    assert validation.evaluate(Q(kind__in=[None, "a"]), {"kind": "b"}) is False
+    assert validation.evaluate(Q(kind__in=["a"]), {"kind": None}) is None
+    with pytest.raises(validation.NotEvaluable):  # a transform
+        validation.evaluate(Q(code__lower="abc"), {"code": None})
+
+
+DATES = st.one_of(st.none(), st.dates(D(2000, 1, 1), D(2030, 12, 31)))
+DECIMALS = st.one_of(
+    st.none(), st.decimals(min_value=-200, max_value=200, places=2, allow_nan=False)
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    established_on=DATES,
+    construction_started_on=DATES,
+    operating_since=DATES,
+    closed_on=DATES,
+    wwtp_construction_started_on=DATES,
+    wwtp_operating_since=DATES,
+    area_ha=DECIMALS,
+    occupancy_percent=DECIMALS,
+    wwtp_capacity_m3_per_day=DECIMALS,
+    wwtp_standard=st.sampled_from(["", "qcvn40_2011_b", "qcvn40_2011_a", "other"]),
+    code=st.sampled_from(["CCN-A", "ccn-b", "BAD CODE", "A--B", "-A"]),
+)
+def test_constraints_in_python_agree_with_the_database(**values):
+    """Any combination of values: the same constraint errors as Django's own (a query per
+    constraint on this test's database)."""
+    instance = _cluster(district=district("017"), **values)
+    assert _errors(lambda: validation.validate_constraints(instance)) == _errors(
+        instance.validate_constraints
+    )
 
 
 def test_check_constraints_cost_no_query(django_assert_num_queries):
