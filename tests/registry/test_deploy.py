@@ -75,12 +75,35 @@ def test_deploy_check_flags_plain_http(tmp_path):
         assert warning in result.stderr, warning
 
 
-def test_settings_refuse_to_start_without_a_secret_key(tmp_path):
+def test_serving_refuses_to_start_without_a_secret_key(tmp_path):
     env = production_env(tmp_path)
     del env["DJANGO_SECRET_KEY"]
-    result = manage("check", env=env)
+    # gunicorn loads registry/wsgi.py: it must not start with a key anyone could read here.
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import registry.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+    for command in ("runserver", "runserver 127.0.0.1:0 --noreload"):
+        result = manage(*command.split(), env=env)
+        assert result.returncode != 0
+        assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_commands_run_without_the_key_but_the_deploy_check_flags_it(tmp_path):
+    env = production_env(tmp_path)
+    del env["DJANGO_SECRET_KEY"]
+    assert manage("check", env=env).returncode == 0
+    assert manage("makemigrations", "--check", "--dry-run", env=env).returncode == 0
+    deploy = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert deploy.returncode != 0
+    assert "security.W009" in deploy.stderr + deploy.stdout
 
 
 def test_settings_refuse_a_malformed_number(tmp_path):
