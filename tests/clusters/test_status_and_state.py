@@ -300,3 +300,9 @@ def test_a_date_near_the_calendars_start_does_not_overflow():
     )
     assert row.status == ClusterStatus.PLANNED
     assert row.wastewater_state == WastewaterState.NOT_OPERATING
+
+
+def test_fails_sorts_before_meets():
+    """latest_evidence() orders by ``result`` so that, on one date, a fails comes first (an
+    index can serve that order, unlike a CASE): a new result value must keep this true."""
+    assert sorted(InspectionResult.values) == [InspectionResult.FAILS, InspectionResult.MEETS]
