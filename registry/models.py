@@ -140,21 +140,29 @@ class VersionedModel(models.Model):
             self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
 
-    def save_if_unchanged(self, expected_version, **kwargs):
-        """Save only if the stored version is still ``expected_version``.
+    def _lock_if_unchanged(self, expected_version) -> int:
+        """Lock the stored row and return its version; StaleVersionError unless it is still
+        ``expected_version``. Call inside a transaction (SELECT … FOR UPDATE on PostgreSQL;
+        SQLite serialises writers), so two concurrent writes cannot both win."""
+        current = (
+            type(self)
+            ._default_manager.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current is None or int(expected_version) != current:
+            raise StaleVersionError(current)
+        return current
 
-        The row is locked while it is compared (SELECT … FOR UPDATE on PostgreSQL; SQLite
-        serialises writers), so two concurrent saves cannot both win.
-        """
+    def save_if_unchanged(self, expected_version, **kwargs):
+        """Save only if the stored version is still ``expected_version``."""
         with transaction.atomic():
-            current = (
-                type(self)
-                ._default_manager.select_for_update()
-                .filter(pk=self.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current is None or int(expected_version) != current:
-                raise StaleVersionError(current)
-            self.version = current
+            self.version = self._lock_if_unchanged(expected_version)
             self.save(**kwargs)
+
+    def delete_if_unchanged(self, expected_version, **kwargs):
+        """Delete only if the stored version is still ``expected_version``."""
+        with transaction.atomic():
+            self._lock_if_unchanged(expected_version)
+            return self.delete(**kwargs)

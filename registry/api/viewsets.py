@@ -14,7 +14,6 @@ what every endpoint of DESIGN.md section 6 promises:
 
 import datetime
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
@@ -98,18 +97,6 @@ class RegistryViewSet(viewsets.ModelViewSet):
             response["ETag"] = etag_for(instance)
         return response
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if (
-            isinstance(response, Response)
-            and response.status_code >= 400
-            and not isinstance(response.accepted_renderer, JSONRenderer)
-        ):
-            # Errors are JSON even when the caller asked for CSV.
-            response.accepted_renderer = JSONRenderer()
-            response.accepted_media_type = JSONRenderer.media_type
-        return response
-
     # -- writes --------------------------------------------------------------------------------
 
     def expected_version(self, instance) -> int | None:
@@ -188,15 +175,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         expected = self.expected_version(instance)
-        with transaction.atomic():
-            if expected is not None:
-                current = (
-                    type(instance)
-                    ._default_manager.select_for_update()
-                    .filter(pk=instance.pk)
-                    .values_list("version", flat=True)
-                    .first()
-                )
-                if current != expected:
-                    raise PreconditionFailed()
+        if expected is None:
             instance.delete()
+        else:
+            instance.delete_if_unchanged(expected)  # StaleVersionError → 412

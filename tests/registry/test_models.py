@@ -188,3 +188,15 @@ def test_save_if_unchanged_refuses_a_stale_version():
     assert (stored.name, stored.version) == ("Theirs", 2)
     mine.save_if_unchanged("2")  # the version may come from a header, as text
     assert IndustrialCluster.objects.get(pk=cluster.pk).version == 3
+
+
+def test_delete_if_unchanged_refuses_a_stale_version():
+    cluster = ClusterFactory()
+    mine = IndustrialCluster.objects.get(pk=cluster.pk)
+    IndustrialCluster.objects.get(pk=cluster.pk).save()  # someone else saves: version 2
+    with pytest.raises(StaleVersionError) as caught:
+        mine.delete_if_unchanged(1)
+    assert caught.value.current_version == 2
+    assert IndustrialCluster.objects.filter(pk=cluster.pk).exists()
+    mine.delete_if_unchanged(2)
+    assert not IndustrialCluster.objects.filter(pk=cluster.pk).exists()
