@@ -6,6 +6,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from registry.models import StaleVersionError
@@ -50,7 +51,14 @@ def exception_handler(exc, context):
             _("This record cannot be deleted while it has dependent records: %(names)s.")
             % {"names": ", ".join(names)}
         )
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        # Errors are JSON under /api/ whatever was asked for (CSV, the OpenAPI schema's YAML):
+        # DRF renders the response with the request's accepted renderer.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
 
 
 def not_found(request, *args, **kwargs):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from registry.api.throttling import TokenRateThrottle
+from registry.api.throttling import AnonymousRateThrottle, TokenRateThrottle
 from tests.api.conftest import grant, token_client
 from tests.factories import ClusterFactory, UserFactory
 
@@ -96,6 +96,19 @@ def test_throttled_token_gets_json_429(reader, monkeypatch):
     other = UserFactory(username="other-reader")
     grant(other, "registry.access_all_districts", "clusters.view_industrialcluster")
     assert token_client(other).get(url).status_code == 200
+
+
+def test_requests_without_credentials_are_throttled_per_address(db, client, monkeypatch):
+    """The public schema is counted per client address (the anonymous rate)."""
+    monkeypatch.setattr(AnonymousRateThrottle, "get_rate", lambda self: "2/minute")
+    url = "/api/schema/"
+    for _ in range(2):
+        assert client.get(url, REMOTE_ADDR="203.0.113.7").status_code == 200
+    response = client.get(url, REMOTE_ADDR="203.0.113.7")
+    assert_json(response, 429)
+    assert int(response["Retry-After"]) > 0
+    # Another address has its own count.
+    assert client.get(url, REMOTE_ADDR="203.0.113.8").status_code == 200
 
 
 def test_nul_characters_are_400_not_500(db):
