@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.choices import InspectionResult, WastewaterStandard
-from clusters.querysets import ClusterQuerySet, InspectionQuerySet
+from clusters.querysets import ClusterQuerySet
 from registry.fields import CODE_REGEX, CodeField, dates_in_order
 from registry.models import District, VersionedModel
 
@@ -211,7 +211,6 @@ class WastewaterInspection(VersionedModel):
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
-    objects = InspectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("wastewater inspection")

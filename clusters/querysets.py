@@ -133,7 +133,3 @@ def latest_evidence(as_of: datetime.date) -> models.QuerySet:
         inspected_on__gte=OuterRef("wwtp_operating_since"),
         inspected_on__lte=as_of,
     ).order_by("-inspected_on", "result", "-pk")
-
-
-class InspectionQuerySet(models.QuerySet):
-    pass

@@ -27,15 +27,6 @@ def can_access_all_districts(user) -> bool:
     return user.is_superuser or user.has_perm(ALL_DISTRICTS_PERMISSION)
 
 
-def assigned_districts(user) -> QuerySet:
-    """The districts assigned to ``user`` as district staff (a lazy queryset, no query yet)."""
-    if user is None or not user.is_authenticated:
-        return District.objects.none()
-    return District.objects.filter(
-        pk__in=DistrictAssignment.objects.filter(user_id=user.pk).values("district_id")
-    )
-
-
 def visible_districts(user) -> QuerySet:
     """The districts whose records ``user`` may see."""
     return restrict(District.objects.all(), user)
