@@ -303,6 +303,6 @@ def test_a_date_near_the_calendars_start_does_not_overflow():
 
 
 def test_fails_sorts_before_meets():
-    """latest_evidence() orders by ``result`` so that, on one date, a fails comes first (an
+    """latest_evidence_sql() orders by ``result`` so that, on one date, a fails comes first (an
     index can serve that order, unlike a CASE): a new result value must keep this true."""
     assert sorted(InspectionResult.values) == [InspectionResult.FAILS, InspectionResult.MEETS]
