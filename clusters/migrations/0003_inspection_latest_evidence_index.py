@@ -1,6 +1,6 @@
 """An index that serves "the latest evidence of a cluster at a date" (clusters.querysets).
 
-``latest_evidence_sql`` (clusters/querysets.py) orders a cluster's inspections by date (latest first), then result
+``latest_evidence_sql`` orders a cluster's inspections by date (latest first), then result
 ("fails" first), then id; with this index that order is the index order, so the latest
 evidence is one index-only probe per cluster instead of reading and sorting all of a
 cluster's inspections. On the national-scale dataset (10,000 clusters, 200,000 inspections)
