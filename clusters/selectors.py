@@ -14,6 +14,7 @@ from django.db.models import Count, QuerySet
 
 from clusters.choices import ClusterStatus, WastewaterState
 from clusters.models import IndustrialCluster
+from clusters.querysets import status_is
 from registry.dates import subtract_months, today, whole_months_between
 from registry.models import District, Target
 
@@ -104,8 +105,9 @@ def wastewater_compliance(
     # Only the listed districts' clusters are counted (the figures never include others),
     # so one district's KPI reads one district's clusters.
     rows = (
-        IndustrialCluster.objects.with_wastewater_state(as_of)
-        .filter(status=ClusterStatus.OPERATING, district__in=[d.pk for d in districts])
+        IndustrialCluster.objects.operating_at(as_of)
+        .filter(district__in=[d.pk for d in districts])
+        .with_wastewater_state(as_of)
         .values("district_id", "wastewater_state")
         .annotate(n=Count("pk"))
         .order_by()
@@ -150,8 +152,8 @@ def construction_overdue(
     cutoff = subtract_months(as_of, months)
     base = clusters if clusters is not None else IndustrialCluster.objects.all()
     rows = (
-        base.with_status(as_of)
-        .filter(status=ClusterStatus.ESTABLISHED, established_on__lte=cutoff)
+        base.filter(status_is(ClusterStatus.ESTABLISHED, as_of), established_on__lte=cutoff)
+        .with_status(as_of)
         .select_related("district")
         .order_by("established_on", "code")
     )

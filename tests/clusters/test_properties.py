@@ -15,7 +15,9 @@ from django.test import override_settings
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from clusters.choices import ClusterStatus
 from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.querysets import status_is
 from clusters.selectors import wastewater_compliance
 from registry.models import District, Target
 from tests.factories import ClusterFactory, InspectionFactory
@@ -67,6 +69,13 @@ def ref_state(c: Cluster, inspections: list[tuple[datetime.date, str]], d, windo
     if any(result == "fails" for on, result in evidence if on == latest):
         return "failed"
     return "compliant"
+
+
+def ref_latest_evidence(c: Cluster, inspections, d) -> datetime.date | None:
+    plant = c.wwtp_operating_since
+    if plant is None:
+        return None
+    return max((on for on, _ in inspections if plant <= on <= d), default=None)
 
 
 def ref_kpi(states: list[str], target: Decimal | None) -> dict:
@@ -190,8 +199,16 @@ def test_database_rules_agree_with_the_reference(db, scenario):
 
         with override_settings(REGISTRY={"EVIDENCE_WINDOW_DAYS": window, "OVERDUE_MONTHS": 24}):
             rows = {
-                r.code: (r.status, r.wastewater_state)
+                r.code: (r.status, r.wastewater_state, r.latest_inspected_on)
                 for r in IndustrialCluster.objects.with_wastewater_state(as_of)
+            }
+            by_status_condition = {
+                status: set(
+                    IndustrialCluster.objects.filter(status_is(status, as_of)).values_list(
+                        "code", flat=True
+                    )
+                )
+                for status in ClusterStatus.values
             }
             kpi = wastewater_compliance(
                 as_of=as_of, districts=District.objects.filter(code__in=DISTRICTS)
@@ -203,7 +220,10 @@ def test_database_rules_agree_with_the_reference(db, scenario):
             state = ref_state(c, own, as_of, window)
             expected_states.append(state)
             event(state)
-            assert rows[f"P-{i}"] == (ref_status(c, as_of), state), (c, own)
+            latest = ref_latest_evidence(c, own, as_of)
+            assert rows[f"P-{i}"] == (ref_status(c, as_of), state, latest), (c, own)
+            assert f"P-{i}" in by_status_condition[ref_status(c, as_of)]
+        assert sum(map(len, by_status_condition.values())) == len(clusters)
 
         target = ref_target(targets, as_of)
         assert kpi.city.as_dict() == ref_kpi(expected_states, target)
