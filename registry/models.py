@@ -114,6 +114,23 @@ class Target(models.Model):
         return f"{self.year}: {self.percent} %"
 
 
+class ThrottleWindow(models.Model):
+    """How many API requests one client (a token, an account or an address) made in the
+    current rate window and in the one before: the API throttle's counts
+    (``registry.api.throttling``), kept in the database so every app process shares them.
+    One row per client, updated by one statement per request."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    window_index = models.BigIntegerField()
+    previous = models.PositiveIntegerField(default=0)
+    current = models.PositiveIntegerField(default=0)
+    #: Unix time after which the row no longer counts (pruned now and then).
+    expires_at = models.BigIntegerField(db_index=True)
+
+    def __str__(self):
+        return self.key
+
+
 class StaleVersionError(Exception):
     """The record was changed by someone else since the caller read it."""
 

@@ -200,9 +200,9 @@ REGISTRY = {
     "IMPORT_MAX_ROWS": env_int("REGISTRY_IMPORT_MAX_ROWS", 20000),
 }
 
-# A cache shared by every application process (API throttle counts): the database, so app
-# servers keep nothing in process memory between requests (DESIGN.md section 10). The table
-# is created by migration registry 0004.
+# Django's cache, shared by every application process: the database, so app servers keep
+# nothing in process memory between requests (DESIGN.md section 10). The table is created by
+# migration registry 0004. (The API throttle keeps its counts in its own table.)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -237,6 +237,9 @@ REST_FRAMEWORK = {
     "DATE_FORMAT": "iso-8601",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# The throttle's counts (registry.api.throttling): one API request in this many also deletes
+# the counts of clients idle for two rate windows (0: never).
+REGISTRY_THROTTLE_PRUNE_ONE_IN = env_int("REGISTRY_THROTTLE_PRUNE_ONE_IN", 1000)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hanoi industrial cluster and market registry API",

@@ -1,14 +1,105 @@
-"""Throttling per API token (or per signed-in account for the admin session).
+"""Throttling per API token (or per signed-in account for the admin session), and per
+address for requests without credentials.
 
 Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (settings read them from the
 environment: ``REGISTRY_API_RATE`` and ``REGISTRY_API_ANON_RATE``).
+
+The counts are a sliding-window counter kept in the database (``ThrottleWindow``), so every
+app process sees the same counts: the requests of the current fixed window plus the previous
+window's, weighted by how much of it still lies within the last ``duration`` seconds. Each
+request costs one ``INSERT … ON CONFLICT … RETURNING`` statement, whatever the rate; DRF's
+own throttle keeps every request's timestamp in the cache and rewrites that list each time
+(up to 3,600 timestamps per token at the default rate). Refused requests count too: a
+client that keeps calling while refused stays refused until it slows down.
+
+Rows of clients idle for two windows are deleted by one request in
+``REGISTRY_THROTTLE_PRUNE_ONE_IN`` (settings).
 """
 
+import random
+
+from django.conf import settings
+from django.db import connection
 from rest_framework.authtoken.models import Token
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
+
+from registry.models import ThrottleWindow
 
 
-class TokenRateThrottle(SimpleRateThrottle):
+def count_request(key: str, window_index: int, expires_at: int) -> tuple[int, int, int]:
+    """Count one request of ``key`` in ``window_index``, atomically; return the counts
+    ``(previous window, current window, current window's index)`` after it.
+
+    A row from the window before becomes the previous window, an older one is forgotten;
+    a request stamped with an earlier window than the row's (another server's clock a little
+    behind) is counted in the row's window.
+    """
+    qn = connection.ops.quote_name
+    table = qn(ThrottleWindow._meta.db_table)
+    key_c, index_c, previous_c, current_c, expires_c = (
+        qn(ThrottleWindow._meta.get_field(name).column)
+        for name in ("key", "window_index", "previous", "current", "expires_at")
+    )
+    row_index, new_index = f"{table}.{index_c}", f"EXCLUDED.{index_c}"
+    same_or_later = f"{row_index} >= {new_index}"
+    # Table and column names come from the model; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({key_c}, {index_c}, {previous_c}, {current_c}, {expires_c})"  # noqa: S608
+        f" VALUES (%s, %s, 0, 1, %s) ON CONFLICT ({key_c}) DO UPDATE SET"
+        f" {previous_c} = CASE WHEN {same_or_later} THEN {table}.{previous_c}"
+        f" WHEN {row_index} = {new_index} - 1 THEN {table}.{current_c} ELSE 0 END,"
+        f" {current_c} = CASE WHEN {same_or_later} THEN {table}.{current_c} + 1 ELSE 1 END,"
+        f" {index_c} = CASE WHEN {same_or_later} THEN {row_index} ELSE {new_index} END,"
+        f" {expires_c} = CASE WHEN {same_or_later} THEN {table}.{expires_c}"
+        f" ELSE EXCLUDED.{expires_c} END"
+        f" RETURNING {previous_c}, {current_c}, {index_c}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, window_index, expires_at])
+        previous, current, index = cursor.fetchone()
+    return previous, current, index
+
+
+class SlidingWindowRateThrottle(SimpleRateThrottle):
+    """DRF's ``SimpleRateThrottle`` (same rates, scopes and keys) counting with
+    ``count_request`` instead of a list of timestamps in the cache."""
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        self.previous, self.current, window = count_request(
+            self.key, window, expires_at=(window + 2) * self.duration
+        )
+        self.elapsed = min(max(self.now - window * self.duration, 0.0), self.duration)
+        prune_one_in = settings.REGISTRY_THROTTLE_PRUNE_ONE_IN
+        if prune_one_in and random.randrange(prune_one_in) == 0:  # noqa: S311 (not security)
+            ThrottleWindow.objects.filter(expires_at__lt=self.now).delete()
+        return self.estimate(self.elapsed) <= self.num_requests
+
+    def estimate(self, elapsed: float) -> float:
+        """Requests within the last ``duration`` seconds, this one included."""
+        return self.previous * (1 - elapsed / self.duration) + self.current
+
+    def wait(self) -> float:
+        """Seconds until one more request would be allowed (the Retry-After header)."""
+        allowed, previous, current = self.num_requests, self.previous, self.current
+        if current < allowed:
+            # Within this window, once enough of the previous window has slid out of it.
+            needed = self.duration * (1 - (allowed - current - 1) / previous)
+            return max(needed - self.elapsed, 1.0)
+        # In the next window, once enough of this one has slid out.
+        to_next = self.duration - self.elapsed
+        if allowed <= 1:
+            return to_next + self.duration
+        return to_next + self.duration * max(0.0, 1 - (allowed - 1) / current)
+
+
+class TokenRateThrottle(SlidingWindowRateThrottle):
     """Counts the requests of one token; a session is counted per account."""
 
     scope = "token"
@@ -17,13 +108,18 @@ class TokenRateThrottle(SimpleRateThrottle):
         if not request.user or not request.user.is_authenticated:
             return None  # anonymous requests are counted by AnonymousRateThrottle
         # DRF issues one token per account, so the account identifies the token without
-        # putting the secret key into a cache key.
+        # putting the secret key into a key.
         kind = "token" if isinstance(request.auth, Token) else "session"
         ident = f"{kind}-{request.user.pk}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class AnonymousRateThrottle(AnonRateThrottle):
+class AnonymousRateThrottle(SlidingWindowRateThrottle):
     """Counts requests without credentials per client address."""
 
     scope = "anon"
+
+    def get_cache_key(self, request, view):
+        if request.user and request.user.is_authenticated:
+            return None  # counted by TokenRateThrottle
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

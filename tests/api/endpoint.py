@@ -20,9 +20,9 @@ from tests.factories import UserFactory, district
 
 #: Every list endpoint's query count is pinned and is the same at page sizes 1 and 50.
 PAGE_SIZES = (1, 50)
-#: The throttle's count in the shared database cache: read it, then store it (cull check,
-#: existing key, insert or update, inside a savepoint). The same for every request.
-THROTTLE_QUERIES = 6
+#: The throttle's count: one INSERT … ON CONFLICT … RETURNING (registry.api.throttling),
+#: the same for every request.
+THROTTLE_QUERIES = 1
 
 
 @pytest.mark.django_db

@@ -1,0 +1,132 @@
+"""The API throttle's sliding-window counter (registry.api.throttling): one statement per
+request, the same counts for every process, refusals at the rate and a truthful
+Retry-After."""
+
+import threading
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from registry.api.throttling import TokenRateThrottle, count_request
+from registry.models import ThrottleWindow
+
+pytestmark = pytest.mark.django_db
+
+MINUTE = 60
+
+
+def test_counts_within_a_window_then_carry_into_the_next():
+    assert count_request("k", 100, expires_at=0) == (0, 1, 100)
+    assert count_request("k", 100, expires_at=0) == (0, 2, 100)
+    assert count_request("k", 101, expires_at=0) == (2, 1, 101)  # this window becomes previous
+    assert count_request("k", 101, expires_at=0) == (2, 2, 101)
+    assert count_request("k", 105, expires_at=0) == (0, 1, 105)  # idle windows forget
+    assert count_request("other", 105, expires_at=0) == (0, 1, 105)  # keys are separate
+
+
+def test_a_request_stamped_with_an_earlier_window_counts_in_the_current_one():
+    """Another server's clock slightly behind must not reset the count."""
+    count_request("k", 101, expires_at=0)
+    assert count_request("k", 100, expires_at=0) == (0, 2, 101)
+
+
+def test_one_statement_per_request(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        count_request("k", 1, expires_at=0)
+    with django_assert_num_queries(1):
+        count_request("k", 1, expires_at=0)
+
+
+class Clock:
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+def throttle(clock, rate="10/minute"):
+    throttle = TokenRateThrottle()
+    throttle.rate = rate
+    throttle.num_requests, throttle.duration = throttle.parse_rate(rate)
+    throttle.timer = clock
+    return throttle
+
+
+def allowed(clock, rate="10/minute", user_pk=1):
+    request = SimpleNamespace(user=SimpleNamespace(is_authenticated=True, pk=user_pk), auth=None)
+    check = throttle(clock, rate)
+    return check.allow_request(request, view=None), check
+
+
+def test_the_rate_holds_across_a_window_boundary():
+    """Ten requests late in one window leave almost no room early in the next (a fixed
+    window would allow ten more at once)."""
+    clock = Clock(1000 * MINUTE + 55)
+    assert all(allowed(clock)[0] for _ in range(10))
+    assert not allowed(clock)[0]  # the 11th in the same minute
+    clock.now = 1001 * MINUTE + 1  # 6 s later, in the next window
+    assert not allowed(clock)[0]
+    clock.now = 1001 * MINUTE + 40  # the previous window has mostly slid out
+    assert allowed(clock)[0]
+
+
+def test_refused_requests_count_and_retry_after_is_when_one_more_is_allowed():
+    clock = Clock(2000 * MINUTE + 30)
+    for _ in range(10):
+        assert allowed(clock)[0]
+    ok, check = allowed(clock)
+    assert not ok
+    wait = check.wait()
+    assert 1 <= wait <= 2 * MINUTE
+    # Just before the advertised time the client is still refused (and that try counts);
+    # waiting the full Retry-After of that refusal is enough.
+    clock.now += wait - 1
+    ok, check = allowed(clock)
+    assert not ok
+    clock.now += check.wait() + 0.01
+    assert allowed(clock)[0]
+
+
+def test_accounts_are_counted_apart():
+    clock = Clock(3000 * MINUTE)
+    for _ in range(10):
+        allowed(clock, user_pk=1)
+    assert not allowed(clock, user_pk=1)[0]
+    assert allowed(clock, user_pk=2)[0]
+
+
+def test_idle_clients_rows_are_pruned(django_assert_num_queries):
+    clock = Clock(4000 * MINUTE)
+    count_request("throttle_token_token-99", 3990, expires_at=3992 * MINUTE)  # long idle
+    # The count, and the pruning:
+    with override_settings(REGISTRY_THROTTLE_PRUNE_ONE_IN=1), django_assert_num_queries(2):
+        assert allowed(clock)[0]
+    assert list(ThrottleWindow.objects.values_list("key", flat=True)) == [
+        "throttle_token_session-1"
+    ]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database locks whole tables across connections",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_are_all_counted():
+    """The count is one atomic statement: threads on their own connections lose nothing."""
+
+    def work():
+        try:
+            for _ in range(25):
+                count_request("shared", 7, expires_at=0)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert ThrottleWindow.objects.get(key="shared").current == 100
