@@ -55,10 +55,11 @@ class StatsView(APIView):
         return params.validated_data
 
     def districts(self, request, params):
-        districts = visible_districts(request.user)
+        """The districts asked for: the one in ``district`` (validated against the caller's
+        districts by ``query``), else all the caller's."""
         if params.get("district") is not None:
-            districts = districts.filter(pk=params["district"].pk)
-        return districts
+            return [params["district"]]
+        return visible_districts(request.user)
 
 
 class WastewaterComplianceView(StatsView):

@@ -176,6 +176,11 @@ def test_kpi_query_count(department, every_state, django_assert_num_queries):
     # token, 2 × permissions, districts, target, one grouped count; the throttle's count.
     with django_assert_num_queries(6 + THROTTLE_QUERIES):
         department.get(KPI, {"as_of": "2021-12-31"})
+    # One district: its code is validated against the caller's districts, and that row is
+    # the district list.
+    with django_assert_num_queries(6 + THROTTLE_QUERIES):
+        response = department.get(KPI, {"as_of": "2021-12-31", "district": "017"})
+    assert [row["district"] for row in response.json()["districts"]] == ["017"]
 
 
 def test_construction_overdue(department):
