@@ -174,10 +174,15 @@ class WastewaterStateAt(DatedClusterRule):
 
     fields = STATUS_FIELDS + EVIDENCE_FIELDS
 
+    def __init__(self, as_of: datetime.date, operating: bool = False, output_field=None):
+        #: True when the query already keeps only the clusters operating at ``as_of``
+        #: (``ClusterQuerySet.operating_at``): rule 1 then holds for none and is left out.
+        self.operating = operating
+        super().__init__(as_of, output_field=output_field)
+
     def sql(self, columns, connection):
         as_of = self.as_of
         stale_before = days_before(as_of, evidence_window_days())
-        status, status_dates = status_sql(columns, as_of)
         inspected_on = evidence_column("inspected_on", connection)
         result = evidence_column("result", connection)
         # Rules 4–6 are read off the latest evidence inside ONE subquery (one index-only
@@ -192,13 +197,18 @@ class WastewaterStateAt(DatedClusterRule):
             connection,
         )
         wwtp = columns["wwtp_operating_since"]
+        not_operating, not_operating_dates = "", []
+        if not self.operating:
+            status, not_operating_dates = status_sql(columns, as_of)
+            not_operating = (
+                f"WHEN {status} <> {_literal(ClusterStatus.OPERATING)}"
+                f" THEN {_literal(WastewaterState.NOT_OPERATING)} "
+            )
         return (
-            f"CASE WHEN {status} <> {_literal(ClusterStatus.OPERATING)}"
-            f" THEN {_literal(WastewaterState.NOT_OPERATING)}"
-            f" WHEN {wwtp} IS NULL OR {wwtp} > %s"
+            f"CASE {not_operating}WHEN {wwtp} IS NULL OR {wwtp} > %s"
             f" THEN {_literal(WastewaterState.NO_TREATMENT_PLANT)}"
             f" ELSE COALESCE({evidence}, {_literal(WastewaterState.NO_EVIDENCE)}) END",
-            [*status_dates, as_of, stale_before, *evidence_dates],
+            [*not_operating_dates, as_of, stale_before, *evidence_dates],
         )
 
 
@@ -224,6 +234,13 @@ class ClusterQuerySet(models.QuerySet):
             latest_inspected_on=LatestEvidenceAt(as_of, "inspected_on", models.DateField()),
             latest_result=LatestEvidenceAt(as_of, "result"),
             latest_standard=LatestEvidenceAt(as_of, "standard"),
+        )
+
+    def operating_with_wastewater_state(self, as_of: datetime.date):
+        """The clusters operating at ``as_of`` (the KPI's denominator), with
+        ``wastewater_state`` annotated (never ``not_operating`` here)."""
+        return self.operating_at(as_of).annotate(
+            wastewater_state=WastewaterStateAt(as_of, operating=True)
         )
 
     def with_wastewater_state(self, as_of: datetime.date):

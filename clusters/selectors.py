@@ -89,7 +89,7 @@ OPERATING_STATES = [s for s in WastewaterState if s != WastewaterState.NOT_OPERA
 def wastewater_compliance(
     *,
     as_of: datetime.date | None = None,
-    districts: QuerySet | None = None,
+    districts: QuerySet | list[District] | None = None,
 ) -> ComplianceKpi:
     """The share of operating clusters meeting the wastewater standard at ``as_of``.
 
@@ -97,21 +97,19 @@ def wastewater_compliance(
     included). Counts come from one grouped query; three queries in all.
     """
     as_of = as_of or today()
-    districts = list(districts if districts is not None else District.objects.all())
+    clusters = IndustrialCluster.objects.operating_with_wastewater_state(as_of)
+    if districts is None:
+        districts = list(District.objects.all())
+    else:
+        # Only the listed districts' clusters are counted (the figures never include
+        # others), so one district's KPI reads one district's clusters.
+        districts = list(districts)
+        clusters = clusters.filter(district__in=[d.pk for d in districts])
     target = target_for(as_of)
     target_percent = target.percent if target else None
 
     # One grouped query: (district, state) → count, over the clusters operating at as_of.
-    # Only the listed districts' clusters are counted (the figures never include others),
-    # so one district's KPI reads one district's clusters.
-    rows = (
-        IndustrialCluster.objects.operating_at(as_of)
-        .filter(district__in=[d.pk for d in districts])
-        .with_wastewater_state(as_of)
-        .values("district_id", "wastewater_state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    rows = clusters.values("district_id", "wastewater_state").annotate(n=Count("pk")).order_by()
     by_district: dict[int, dict[str, int]] = {}
     for row in rows:
         states = by_district.setdefault(row["district_id"], {})

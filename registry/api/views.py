@@ -28,7 +28,7 @@ from registry.api.serializers import (
 from registry.api.viewsets import RegistryViewSet
 from registry.dates import today
 from registry.models import District
-from registry.scoping import restrict, visible_districts
+from registry.scoping import can_access_all_districts, restrict, visible_districts
 
 
 class DistrictViewSet(RegistryViewSet):
@@ -56,9 +56,12 @@ class StatsView(APIView):
 
     def districts(self, request, params):
         """The districts asked for: the one in ``district`` (validated against the caller's
-        districts by ``query``), else all the caller's."""
+        districts by ``query``), else all the caller's; ``None`` when that is every district
+        (the selectors' default, which need not filter by district then)."""
         if params.get("district") is not None:
             return [params["district"]]
+        if can_access_all_districts(request.user):
+            return None
         return visible_districts(request.user)
 
 

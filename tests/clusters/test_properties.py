@@ -213,6 +213,12 @@ def test_database_rules_agree_with_the_reference(db, scenario):
             kpi = wastewater_compliance(
                 as_of=as_of, districts=District.objects.filter(code__in=DISTRICTS)
             )
+            every_district = wastewater_compliance(as_of=as_of)  # not filtered by district
+            operating_states = dict(
+                IndustrialCluster.objects.operating_with_wastewater_state(as_of).values_list(
+                    "code", "wastewater_state"
+                )
+            )
 
         expected_states = []
         for i, c in enumerate(clusters):
@@ -225,8 +231,12 @@ def test_database_rules_agree_with_the_reference(db, scenario):
             assert f"P-{i}" in by_status_condition[ref_status(c, as_of)]
         assert sum(map(len, by_status_condition.values())) == len(clusters)
 
+        assert operating_states == {
+            f"P-{i}": state for i, state in enumerate(expected_states) if state != "not_operating"
+        }
         target = ref_target(targets, as_of)
         assert kpi.city.as_dict() == ref_kpi(expected_states, target)
+        assert every_district.city == kpi.city
         for row in kpi.districts:
             mine = [s for c, s in zip(clusters, expected_states, strict=True)
                     if c.district == row.district.code]  # fmt: skip
