@@ -244,7 +244,19 @@ ByMarketClassSerializer = _counts_serializer(
 )
 
 
+#: How the KPI's percentages render (both fields below are DecimalField(5, 2)).
+_PERCENT = serializers.DecimalField(max_digits=5, decimal_places=2)
+
+
 class KpiFiguresSerializer(serializers.Serializer):
+    """The figures of ``clusters.selectors.KpiFigures``.
+
+    The fields describe the response (the OpenAPI schema); ``to_representation`` renders a
+    ``KpiFigures`` directly, without DRF's per-field walk (a city-wide response has 31 sets
+    of figures). ``tests/api/test_fast_representation.py`` checks that the output is what
+    DRF renders from these fields.
+    """
+
     target_percent = serializers.DecimalField(
         max_digits=5, decimal_places=2, allow_null=True, help_text=_("The year's target (%).")
     )
@@ -266,22 +278,39 @@ class KpiFiguresSerializer(serializers.Serializer):
     )
     by_state = ByStateSerializer()
 
+    @staticmethod
+    def figures(figures) -> dict:
+        """A ``KpiFigures`` as this serializer renders it."""
+        target, share = figures.target_percent, figures.share_percent
+        return {
+            "target_percent": None if target is None else _PERCENT.to_representation(target),
+            "operating": figures.operating,
+            "compliant": figures.compliant,
+            "share_percent": None if share is None else _PERCENT.to_representation(share),
+            "met": figures.met,
+            "shortfall": figures.shortfall,
+            "by_state": {state.value: figures.by_state[state.value] for state in OPERATING_STATES},
+        }
+
+    def to_representation(self, instance):
+        return self.figures(instance)
+
 
 class DistrictKpiSerializer(KpiFiguresSerializer):
     district = serializers.CharField(help_text=_("The district's code."))
     name = serializers.CharField()
 
-    def to_representation(self, instance):
-        # One figures serializer for all the districts of a response: building one (a deep
-        # copy of its fields) per district cost more than the rest of the rendering (bench/).
-        figures = self.__dict__.get("_figures")
-        if figures is None:
-            figures = self.__dict__["_figures"] = KpiFiguresSerializer()
+    @staticmethod
+    def row(district_kpi) -> dict:
+        """A ``DistrictKpi`` as this serializer renders it."""
         return {
-            "district": instance.district.code,
-            "name": instance.district.name,
-            **figures.to_representation(instance.figures.as_dict()),
+            "district": district_kpi.district.code,
+            "name": district_kpi.district.name,
+            **KpiFiguresSerializer.figures(district_kpi.figures),
         }
+
+    def to_representation(self, instance):
+        return self.row(instance)
 
 
 class ComplianceKpiSerializer(KpiFiguresSerializer):
@@ -290,9 +319,9 @@ class ComplianceKpiSerializer(KpiFiguresSerializer):
 
     def to_representation(self, instance):
         return {
-            "as_of": serializers.DateField().to_representation(instance.as_of),
-            **KpiFiguresSerializer().to_representation(instance.city.as_dict()),
-            "districts": DistrictKpiSerializer(instance.districts, many=True).data,
+            "as_of": instance.as_of.isoformat(),
+            **self.figures(instance.city),
+            "districts": [DistrictKpiSerializer.row(row) for row in instance.districts],
         }
 
 

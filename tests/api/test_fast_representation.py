@@ -1,4 +1,5 @@
-"""registry.api.serializers.FastRepresentationMixin renders exactly what DRF would."""
+"""The serializers' fast paths (FastRepresentationMixin, the KPI's figures) render exactly
+what DRF would."""
 
 import datetime
 from decimal import Decimal
@@ -8,8 +9,10 @@ from rest_framework import serializers
 
 from clusters.api.serializers import ClusterSerializer, InspectionSerializer
 from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.selectors import OPERATING_STATES, KpiFigures, wastewater_compliance
 from markets.api.serializers import MarketSerializer
 from markets.models import Market
+from registry.api.serializers import ComplianceKpiSerializer, KpiFiguresSerializer
 from tests.factories import ClusterFactory, InspectionFactory, MarketFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +87,38 @@ def test_fields_are_built_once_per_class_and_copied():
     assert list(first) == list(second)
     assert all(first[name] is not second[name] for name in first)
     assert first["code"].parent is not second["code"].parent
+
+
+def drf_figures(figures) -> dict:
+    """DRF's own Serializer.to_representation of the figures (the KPI's former path)."""
+    return serializers.Serializer.to_representation(KpiFiguresSerializer(), figures.as_dict())
+
+
+@pytest.mark.parametrize(
+    ("operating", "compliant", "target"),
+    [(0, 0, None), (0, 0, Decimal("95.00")), (3, 2, Decimal("95")), (7797, 4754, Decimal("66.5"))],
+)
+def test_kpi_figures_render_as_drf_renders_them(operating, compliant, target):
+    figures = KpiFigures(
+        operating=operating,
+        compliant=compliant,
+        target_percent=target,
+        by_state={s.value: 0 for s in OPERATING_STATES} | {"compliant": compliant},
+    )
+    rendered = KpiFiguresSerializer.figures(figures)
+    assert rendered == drf_figures(figures)
+    assert list(rendered) == list(KpiFiguresSerializer().fields)  # same keys, same order
+
+
+def test_the_kpi_response_renders_every_district_with_its_figures(db):
+    kpi = wastewater_compliance(as_of=datetime.date(2024, 12, 31))
+    data = ComplianceKpiSerializer(kpi).data
+    assert data == {
+        "as_of": "2024-12-31",
+        **drf_figures(kpi.city),
+        "districts": [
+            {"district": row.district.code, "name": row.district.name, **drf_figures(row.figures)}
+            for row in kpi.districts
+        ],
+    }
+    assert len(data["districts"]) == 30
