@@ -308,6 +308,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
     )
+    # Parameters bound by the server, and a statement run this many times on a connection
+    # kept prepared, so PostgreSQL parses and plans each request's few queries once per
+    # connection (0 turns it off: needed behind PgBouncer in transaction mode).
+    _prepare_after = env_int("DJANGO_DB_PREPARE_THRESHOLD", 5)
+    if _prepare_after:
+        DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", _prepare_after)
 
 # Request limits. Past them Django refuses the request and registry.errors explains why.
 # Form and JSON bodies (not uploaded files) held in memory, in bytes:
