@@ -231,6 +231,10 @@ REST_FRAMEWORK = {
         "token": os.environ.get("REGISTRY_API_RATE", "").strip() or "3600/hour",
         "anon": os.environ.get("REGISTRY_API_ANON_RATE", "").strip() or "60/minute",
     },
+    # Proxies in front of the app that append the client's address to X-Forwarded-For: the
+    # anonymous throttle counts per address. 0 uses the connection's address and ignores the
+    # header (which a client could set to anything); behind one reverse proxy, set 1.
+    "NUM_PROXIES": env_int("REGISTRY_NUM_PROXIES", 0),
     "EXCEPTION_HANDLER": "registry.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,

@@ -16,6 +16,7 @@ Rows of clients idle for two windows are deleted by one request in
 ``REGISTRY_THROTTLE_PRUNE_ONE_IN`` (settings).
 """
 
+import hashlib
 import random
 
 from django.conf import settings
@@ -31,8 +32,10 @@ def count_request(key: str, window_index: int, expires_at: int) -> tuple[int, in
     ``(previous window, current window, current window's index)`` after it.
 
     A row from the window before becomes the previous window, an older one is forgotten;
-    a request stamped with an earlier window than the row's (another server's clock a little
-    behind) is counted in the row's window.
+    a request stamped one window earlier than the row's (another server's clock a little
+    behind) is counted in the row's window, and a row further ahead (a clock since put
+    right) is forgotten too. ``key`` names the rate's period, so windows of different
+    lengths never meet in one row. (SQLite needs version 3.35 for ``RETURNING``.)
     """
     qn = connection.ops.quote_name
     table = qn(ThrottleWindow._meta.db_table)
@@ -41,7 +44,8 @@ def count_request(key: str, window_index: int, expires_at: int) -> tuple[int, in
         for name in ("key", "window_index", "previous", "current", "expires_at")
     )
     row_index, new_index = f"{table}.{index_c}", f"EXCLUDED.{index_c}"
-    same_or_later = f"{row_index} >= {new_index}"
+    # The row's window, or the next one (this request's clock one window behind the row's).
+    same_or_later = f"({row_index} = {new_index} OR {row_index} = {new_index} + 1)"
     # Table and column names come from the model; every value is a parameter.
     sql = (
         f"INSERT INTO {table} ({key_c}, {index_c}, {previous_c}, {current_c}, {expires_c})"  # noqa: S608
@@ -60,9 +64,20 @@ def count_request(key: str, window_index: int, expires_at: int) -> tuple[int, in
     return previous, current, index
 
 
+#: Longest client identity kept as it is in a key; longer ones are hashed.
+IDENT_MAX_LENGTH = 100
+
+
 class SlidingWindowRateThrottle(SimpleRateThrottle):
-    """DRF's ``SimpleRateThrottle`` (same rates, scopes and keys) counting with
-    ``count_request`` instead of a list of timestamps in the cache."""
+    """DRF's ``SimpleRateThrottle`` (same rates and scopes) counting with ``count_request``
+    instead of a list of timestamps in the cache."""
+
+    def key_for(self, ident: str) -> str:
+        """The row of ``ident`` for this scope and this rate's period (a client's counts
+        start afresh when the period is changed)."""
+        if len(ident) > IDENT_MAX_LENGTH:
+            ident = "sha256-" + hashlib.sha256(ident.encode()).hexdigest()
+        return f"{self.scope}/{self.duration}s/{ident}"
 
     def allow_request(self, request, view):
         if self.rate is None:
@@ -110,8 +125,7 @@ class TokenRateThrottle(SlidingWindowRateThrottle):
         # DRF issues one token per account, so the account identifies the token without
         # putting the secret key into a key.
         kind = "token" if isinstance(request.auth, Token) else "session"
-        ident = f"{kind}-{request.user.pk}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return self.key_for(f"{kind}-{request.user.pk}")
 
 
 class AnonymousRateThrottle(SlidingWindowRateThrottle):
@@ -122,4 +136,6 @@ class AnonymousRateThrottle(SlidingWindowRateThrottle):
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:
             return None  # counted by TokenRateThrottle
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # The client's address: REMOTE_ADDR, or the address a trusted proxy put in
+        # X-Forwarded-For when REST_FRAMEWORK["NUM_PROXIES"] says how many there are.
+        return self.key_for(self.get_ident(request))

@@ -32,6 +32,13 @@ def test_a_request_stamped_with_an_earlier_window_counts_in_the_current_one():
     assert count_request("k", 100, expires_at=0) == (0, 2, 101)
 
 
+def test_a_row_far_ahead_of_the_clock_is_forgotten():
+    """A row written by a clock since put right must not hold the client back for ever."""
+    count_request("k", 500, expires_at=0)
+    count_request("k", 500, expires_at=0)
+    assert count_request("k", 100, expires_at=0) == (0, 1, 100)
+
+
 def test_one_statement_per_request(django_assert_num_queries):
     with django_assert_num_queries(1):
         count_request("k", 1, expires_at=0)
@@ -100,13 +107,11 @@ def test_accounts_are_counted_apart():
 
 def test_idle_clients_rows_are_pruned(django_assert_num_queries):
     clock = Clock(4000 * MINUTE)
-    count_request("throttle_token_token-99", 3990, expires_at=3992 * MINUTE)  # long idle
+    count_request("token/60s/token-99", 3990, expires_at=3992 * MINUTE)  # long idle
     # The count, and the pruning:
     with override_settings(REGISTRY_THROTTLE_PRUNE_ONE_IN=1), django_assert_num_queries(2):
         assert allowed(clock)[0]
-    assert list(ThrottleWindow.objects.values_list("key", flat=True)) == [
-        "throttle_token_session-1"
-    ]
+    assert list(ThrottleWindow.objects.values_list("key", flat=True)) == ["token/60s/session-1"]
 
 
 @pytest.mark.skipif(
@@ -130,3 +135,34 @@ def test_concurrent_requests_are_all_counted():
     for thread in threads:
         thread.join()
     assert ThrottleWindow.objects.get(key="shared").current == 100
+
+
+def test_a_new_rate_period_starts_the_counts_afresh():
+    """Counts kept for a per-minute rate say nothing under a per-hour one (and the reverse)."""
+    clock = Clock(5000 * MINUTE)
+    for _ in range(2):
+        assert allowed(clock, rate="2/minute")[0]
+    assert not allowed(clock, rate="2/minute")[0]
+    assert allowed(clock, rate="2/hour")[0]
+    clock.now += 30 * 24 * 3600  # a month later, the per-minute row is long idle
+    assert allowed(clock, rate="2/minute")[0]
+
+
+def test_a_long_client_identity_is_hashed_into_the_key():
+    check = throttle(Clock(0))
+    key = check.key_for("10.0.0.1," * 100)
+    assert len(key) < 200
+    assert key == check.key_for("10.0.0.1," * 100) != check.key_for("10.0.0.2," * 100)
+
+
+def test_anonymous_requests_are_counted_by_the_connections_address(db, client):
+    """X-Forwarded-For is ignored unless NUM_PROXIES says a proxy sets it: a client cannot
+    pick its own identity, or overflow the key with a long header."""
+    for forged in ("198.51.100.1", "198.51.100.2", "10.0.0.1," * 40):
+        response = client.get(
+            "/api/schema/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=forged
+        )
+        assert response.status_code == 200
+    assert list(ThrottleWindow.objects.values_list("key", "current")) == [
+        ("anon/60s/203.0.113.9", 3)
+    ]
