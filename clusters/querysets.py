@@ -43,6 +43,9 @@ class DatedClusterRule(Expression):
 
     def __init__(self, as_of: datetime.date, output_field=None):
         super().__init__(output_field=output_field or models.CharField())
+        if not isinstance(as_of, datetime.date) or isinstance(as_of, datetime.datetime):
+            # The dates go to the database as they are: a datetime would compare otherwise.
+            raise TypeError(f"as_of must be a date, not {type(as_of).__name__}")
         self.as_of = as_of
         self.columns = [F(name) for name in self.fields]
 
@@ -174,10 +177,11 @@ class WastewaterStateAt(DatedClusterRule):
 
     fields = STATUS_FIELDS + EVIDENCE_FIELDS
 
-    def __init__(self, as_of: datetime.date, operating: bool = False, output_field=None):
-        #: True when the query already keeps only the clusters operating at ``as_of``
-        #: (``ClusterQuerySet.operating_at``): rule 1 then holds for none and is left out.
-        self.operating = operating
+    def __init__(self, as_of: datetime.date, *, only_operating: bool = False, output_field=None):
+        #: True only when the query keeps nothing but the clusters operating at ``as_of``
+        #: (``ClusterQuerySet.operating_with_wastewater_state``): rule 1 then holds for none
+        #: and is left out (elsewhere it would call a closed cluster compliant).
+        self.only_operating = only_operating
         super().__init__(as_of, output_field=output_field)
 
     def sql(self, columns, connection):
@@ -198,7 +202,7 @@ class WastewaterStateAt(DatedClusterRule):
         )
         wwtp = columns["wwtp_operating_since"]
         not_operating, not_operating_dates = "", []
-        if not self.operating:
+        if not self.only_operating:
             status, not_operating_dates = status_sql(columns, as_of)
             not_operating = (
                 f"WHEN {status} <> {_literal(ClusterStatus.OPERATING)}"
@@ -240,7 +244,7 @@ class ClusterQuerySet(models.QuerySet):
         """The clusters operating at ``as_of`` (the KPI's denominator), with
         ``wastewater_state`` annotated (never ``not_operating`` here)."""
         return self.operating_at(as_of).annotate(
-            wastewater_state=WastewaterStateAt(as_of, operating=True)
+            wastewater_state=WastewaterStateAt(as_of, only_operating=True)
         )
 
     def with_wastewater_state(self, as_of: datetime.date):

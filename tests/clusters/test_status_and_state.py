@@ -306,3 +306,9 @@ def test_fails_sorts_before_meets():
     """latest_evidence_sql() orders by ``result`` so that, on one date, a fails comes first (an
     index can serve that order, unlike a CASE): a new result value must keep this true."""
     assert sorted(InspectionResult.values) == [InspectionResult.FAILS, InspectionResult.MEETS]
+
+
+def test_the_rules_take_a_date_not_a_datetime():
+    """The date goes to the database as it is; a datetime would move the boundaries."""
+    with pytest.raises(TypeError):
+        IndustrialCluster.objects.with_wastewater_state(datetime.datetime(2024, 12, 14, 12, 0))
