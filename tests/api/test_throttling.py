@@ -166,3 +166,13 @@ def test_anonymous_requests_are_counted_by_the_connections_address(db, client):
     assert list(ThrottleWindow.objects.values_list("key", "current")) == [
         ("anon/60s/203.0.113.9", 3)
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage option")
+def test_the_counts_skip_the_write_ahead_log_on_postgresql():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpersistence FROM pg_class WHERE relname = %s",
+            [ThrottleWindow._meta.db_table],
+        )
+        assert cursor.fetchone() == ("u",)  # unlogged
