@@ -809,7 +809,7 @@ def main():
     results["verdicts"] = verdicts(results)
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M")
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H%M%S")
     host = re.sub(r"[^A-Za-z0-9-]", "-", platform.node())[:40] or "host"
     json_path = RESULTS_DIR / f"{stamp}-{host}.json"
     json_path.write_text(json.dumps(results, indent=2, default=str) + "\n")

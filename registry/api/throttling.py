@@ -75,6 +75,7 @@ class SlidingWindowRateThrottle(SimpleRateThrottle):
     def key_for(self, ident: str) -> str:
         """The row of ``ident`` for this scope and this rate's period (a client's counts
         start afresh when the period is changed)."""
+        ident = ident or "unknown"  # a WSGI server that gives no REMOTE_ADDR
         if len(ident) > IDENT_MAX_LENGTH:
             ident = "sha256-" + hashlib.sha256(ident.encode()).hexdigest()
         return f"{self.scope}/{self.duration}s/{ident}"

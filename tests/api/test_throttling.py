@@ -150,6 +150,7 @@ def test_a_new_rate_period_starts_the_counts_afresh():
 
 def test_a_long_client_identity_is_hashed_into_the_key():
     check = throttle(Clock(0))
+    assert check.key_for(None) == "token/60s/unknown"  # no REMOTE_ADDR from the server
     key = check.key_for("10.0.0.1," * 100)
     assert len(key) < 200
     assert key == check.key_for("10.0.0.1," * 100) != check.key_for("10.0.0.2," * 100)
