@@ -21,7 +21,7 @@ from markets.choices import (
 )
 from markets.querysets import MarketQuerySet
 from registry.fields import CODE_REGEX, CodeField, dates_in_order
-from registry.models import District, VersionedModel
+from registry.models import District, VersionedModel, validate_district_takes
 
 #: What a choice constraint says when a value outside its list reaches it.
 NOT_IN_LIST = _("Choose a value from the list.")
@@ -149,6 +149,7 @@ class Market(VersionedModel):
         # means the same.
         if self.market_class == "":
             self.market_class = None
+        validate_district_takes(self)
 
 
 class MarketProject(VersionedModel):

@@ -1,6 +1,7 @@
 """The registry's shared records: districts, staff district assignments, yearly targets."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,29 @@ class District(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+def validate_district_takes(record) -> None:
+    """Inactive districts keep their records but take no new ones: ``record`` (a model with a
+    ``district`` foreign key) may be in an inactive district only if it already was there.
+    Called by the models' ``clean()``, so the admin, the API and imports all apply it."""
+    if record.district_id is None or record.district.active:
+        return
+    if not record._state.adding:
+        stored = (
+            type(record)
+            ._base_manager.filter(pk=record.pk)
+            .values_list("district_id", flat=True)
+            .first()
+        )
+        if stored == record.district_id:
+            return
+    raise ValidationError(
+        {
+            "district": _("District %(district)s is inactive: new records cannot be added to it.")
+            % {"district": record.district}
+        }
+    )
 
 
 class DistrictAssignment(models.Model):

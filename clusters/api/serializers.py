@@ -80,14 +80,6 @@ class ClusterSerializer(ModelCleanSerializer):
         ]
         read_only_fields = ["updated_at"]
 
-    def validate_district(self, district):
-        if self.instance is None and not district.active:
-            raise serializers.ValidationError(
-                _("District %(district)s is inactive: new records cannot be added to it.")
-                % {"district": district}
-            )
-        return district
-
 
 class InspectionSerializer(ModelCleanSerializer):
     cluster = CodeRelatedField(

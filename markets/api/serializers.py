@@ -45,11 +45,3 @@ class MarketSerializer(ModelCleanSerializer):
         ]
         read_only_fields = ["updated_at"]
         extra_kwargs = {"market_class": {"allow_blank": False}}
-
-    def validate_district(self, district):
-        if self.instance is None and not district.active:
-            raise serializers.ValidationError(
-                _("District %(district)s is inactive: new records cannot be added to it.")
-                % {"district": district}
-            )
-        return district
