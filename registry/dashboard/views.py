@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from clusters.models import IndustrialCluster
 from clusters.selectors import OPERATING_STATES
 from markets.choices import MarketClass, MarketStatus
+from markets.models import Market
 from markets.selectors import UNCLASSIFIED
 from registry.dashboard import charts, data, exports
 from registry.dashboard.demo import demo_dataset_loaded
@@ -59,13 +60,14 @@ def index(request):
             kpi_bar=charts.share_bar(compliance.scope.city),
             city_bar=charts.share_bar(compliance.city.city) if compliance.city else None,
             trend_chart=charts.trend_chart(dashboard.trend),
-            cluster_admin_url=_cluster_changelist_url(),
+            cluster_admin_url=_changelist_url(IndustrialCluster),
+            market_admin_url=_changelist_url(Market),
         )
     return render(request, "dashboard/index.html", context)
 
 
-def _cluster_changelist_url() -> str:
-    meta = IndustrialCluster._meta
+def _changelist_url(model) -> str:
+    meta = model._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
 
 
@@ -83,12 +85,23 @@ def state_cells(figures) -> list[dict]:
 def market_cells(counts) -> dict:
     return {
         "counts": counts,
+        # Each cell's ``filter``: the admin market list's filter that shows those markets.
         "statuses": [
-            {"key": s.value, "label": s.label, "count": counts.by_status.get(s.value, 0)}
+            {
+                "key": s.value,
+                "label": s.label,
+                "count": counts.by_status.get(s.value, 0),
+                "filter": f"status__exact={s.value}",
+            }
             for s in MarketStatus
         ],
         "classes": [
-            {"key": c.value, "label": c.label, "count": counts.by_class.get(c.value, 0)}
+            {
+                "key": c.value,
+                "label": c.label,
+                "count": counts.by_class.get(c.value, 0),
+                "filter": f"market_class__exact={c.value}",
+            }
             for c in MarketClass
         ]
         + [
@@ -96,6 +109,7 @@ def market_cells(counts) -> dict:
                 "key": UNCLASSIFIED,
                 "label": NOT_CLASSIFIED,
                 "count": counts.by_class.get(UNCLASSIFIED, 0),
+                "filter": "market_class__isnull=True",
             }
         ],
     }

@@ -1,6 +1,7 @@
 """The dashboard page: every figure is the selector's for the same date, scoped to the user."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -366,3 +367,32 @@ def test_a_district_link_opens_the_admin_list_of_that_districts_clusters(client,
     body = listing.content.decode()
     assert "UH-COMPLIANT" in body and "UH-NO-EVIDENCE" in body
     assert "DA-COMPLIANT" not in body and "UH-OVERDUE" not in body
+
+
+def test_market_figures_link_to_the_admin_list_of_those_markets(client, superuser):
+    """Every count of the markets table opens the admin's market list filtered to exactly
+    those markets (the same count)."""
+    from markets.choices import MarketClass, MarketStatus
+
+    MarketFactory(district=District.objects.get(code="017"), market_class=None)
+    MarketFactory(
+        district=District.objects.get(code="017"),
+        status=MarketStatus.values[-1],
+        market_class=MarketClass.values[0],
+    )
+    MarketFactory(district=District.objects.get(code="281"))
+    html = get_page(client, superuser).content.decode()
+    parsed = parse_figures(html)
+    links = re.findall(
+        r'data-figure="([a-z0-9_-]+)" data-value="(\d+)"><a href="(/admin/markets/market/[^"]*)"',
+        html,
+    )
+    rows = parsed.rows["market-table"]
+    assert rows == ["017", "281"]
+    assert len(links) == len(rows) * (1 + len(MarketStatus) + len(MarketClass) + 1)
+    for figure, count, href in links:
+        response = client.get(href.replace("&amp;", "&"))
+        assert response.status_code == 200, href
+        assert response.context["cl"].result_count == int(count), (figure, href)
+    assert sum(int(count) for _figure, count, _href in links) > 0
+    assert parsed.figures[("market-table", "017", "total")] == "2"
