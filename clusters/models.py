@@ -13,13 +13,13 @@ from simple_history.models import HistoricalRecords
 from clusters.choices import InspectionResult, WastewaterStandard
 from clusters.querysets import ClusterQuerySet
 from registry.fields import CODE_REGEX, CodeField, dates_in_order
-from registry.models import District, VersionedModel, validate_district_takes
+from registry.models import District, DistrictRecord, VersionedModel
 
 #: Decree 32/2024/NĐ-CP: a cluster covers 10–75 ha. Outside that range is a warning only.
 RECOMMENDED_AREA_HA = (Decimal("10"), Decimal("75"))
 
 
-class IndustrialCluster(VersionedModel):
+class IndustrialCluster(DistrictRecord, VersionedModel):
     """An industrial cluster (cụm công nghiệp), its lifecycle and its treatment plant."""
 
     DISTRICT_PATH = "district"  # see registry.scoping
@@ -167,10 +167,6 @@ class IndustrialCluster(VersionedModel):
 
     def __str__(self):
         return f"{self.code} {self.name}"
-
-    def clean(self):
-        super().clean()
-        validate_district_takes(self)
 
     @property
     def warnings(self) -> list[str]:

@@ -21,7 +21,7 @@ from markets.choices import (
 )
 from markets.querysets import MarketQuerySet
 from registry.fields import CODE_REGEX, CodeField, dates_in_order
-from registry.models import District, VersionedModel, validate_district_takes
+from registry.models import District, DistrictRecord, VersionedModel
 
 #: What a choice constraint says when a value outside its list reaches it.
 NOT_IN_LIST = _("Choose a value from the list.")
@@ -36,7 +36,7 @@ def choice_in(field_name: str, choices, *, blank: bool = False, null: bool = Fal
     return condition
 
 
-class Market(VersionedModel):
+class Market(DistrictRecord, VersionedModel):
     """A market of the city's market system."""
 
     DISTRICT_PATH = "district"  # see registry.scoping
@@ -149,7 +149,6 @@ class Market(VersionedModel):
         # means the same.
         if self.market_class == "":
             self.market_class = None
-        validate_district_takes(self)
 
 
 class MarketProject(VersionedModel):

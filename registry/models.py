@@ -52,24 +52,50 @@ class District(models.Model):
         return f"{self.code} {self.name}"
 
 
+class DistrictRecord(models.Model):
+    """A record kept in a district (a ``district`` foreign key) that remembers the district
+    it was loaded with, for ``validate_district_takes``."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._loaded_district_id = self.district_id
+
+    def clean(self):
+        super().clean()
+        validate_district_takes(self)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_district_id = instance.__dict__.get("district_id")
+        return instance
+
+
 def validate_district_takes(record) -> None:
     """Inactive districts keep their records but take no new ones: ``record`` (a model with a
     ``district`` foreign key) may be in an inactive district only if it already was there.
-    Called by the models' ``clean()``, so the admin, the API and imports all apply it."""
+    Called by ``DistrictRecord.clean()``, so the admin, the API and imports all apply it."""
     if record.district_id is None or record.district.active:
         return
     if not record._state.adding:
-        stored = (
-            type(record)
-            ._base_manager.filter(pk=record.pk)
-            .values_list("district_id", flat=True)
-            .first()
-        )
+        stored = getattr(record, "_loaded_district_id", None)
+        if stored is None:  # not loaded from the database (or loaded without its district)
+            stored = (
+                type(record)
+                ._base_manager.filter(pk=record.pk)
+                .values_list("district_id", flat=True)
+                .first()
+            )
         if stored == record.district_id:
             return
     raise ValidationError(
         {
-            "district": _("District %(district)s is inactive: new records cannot be added to it.")
+            "district": _(
+                "District %(district)s is inactive: records cannot be added or moved to it."
+            )
             % {"district": record.district}
         }
     )

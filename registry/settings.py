@@ -34,14 +34,17 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
+    return number
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
@@ -174,8 +177,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "registry.lockout.lockout_response"
 # Behind N reverse proxies that append to X-Forwarded-For, the client address is the Nth
-# from the right; 0 (default) uses the connection's address.
-REGISTRY_TRUSTED_PROXY_COUNT = env_int("REGISTRY_TRUSTED_PROXY_COUNT", 0)
+# from the right; 0 (default) uses the connection's address. The sign-in lockout and the
+# API's anonymous throttle both read it (registry.lockout.client_ip).
+REGISTRY_TRUSTED_PROXY_COUNT = env_int("REGISTRY_TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "registry.lockout.client_ip"
 AXES_VERBOSE = False
 
@@ -231,10 +235,6 @@ REST_FRAMEWORK = {
         "token": os.environ.get("REGISTRY_API_RATE", "").strip() or "3600/hour",
         "anon": os.environ.get("REGISTRY_API_ANON_RATE", "").strip() or "60/minute",
     },
-    # Proxies in front of the app that append the client's address to X-Forwarded-For: the
-    # anonymous throttle counts per address. 0 uses the connection's address and ignores the
-    # header (which a client could set to anything); behind one reverse proxy, set 1.
-    "NUM_PROXIES": env_int("REGISTRY_NUM_PROXIES", 0),
     "EXCEPTION_HANDLER": "registry.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,

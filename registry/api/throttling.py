@@ -24,6 +24,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
+from registry.lockout import client_ip
 from registry.models import ThrottleWindow
 
 
@@ -137,6 +138,10 @@ class AnonymousRateThrottle(SlidingWindowRateThrottle):
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:
             return None  # counted by TokenRateThrottle
-        # The client's address: REMOTE_ADDR, or the address a trusted proxy put in
-        # X-Forwarded-For when REST_FRAMEWORK["NUM_PROXIES"] says how many there are.
         return self.key_for(self.get_ident(request))
+
+    def get_ident(self, request):
+        # The same client address as the sign-in lockout: the connection's, or behind
+        # REGISTRY_TRUSTED_PROXY_COUNT proxies the one they recorded in X-Forwarded-For (a
+        # header the client could otherwise set to anything).
+        return client_ip(request)

@@ -157,8 +157,8 @@ def test_a_long_client_identity_is_hashed_into_the_key():
 
 
 def test_anonymous_requests_are_counted_by_the_connections_address(db, client):
-    """X-Forwarded-For is ignored unless NUM_PROXIES says a proxy sets it: a client cannot
-    pick its own identity, or overflow the key with a long header."""
+    """X-Forwarded-For is ignored unless REGISTRY_TRUSTED_PROXY_COUNT says a proxy sets it: a
+    client cannot pick its own identity, or overflow the key with a long header."""
     for forged in ("198.51.100.1", "198.51.100.2", "10.0.0.1," * 40):
         response = client.get(
             "/api/schema/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=forged
@@ -177,3 +177,19 @@ def test_the_counts_skip_the_write_ahead_log_on_postgresql():
             [ThrottleWindow._meta.db_table],
         )
         assert cursor.fetchone() == ("u",)  # unlogged
+
+
+def test_behind_a_trusted_proxy_anonymous_requests_are_counted_by_the_forwarded_address(
+    db, client, settings
+):
+    """The same client address as the sign-in lockout (registry.lockout.client_ip)."""
+    settings.REGISTRY_TRUSTED_PROXY_COUNT = 1
+    for forwarded in ("198.51.100.1", "203.0.113.50, 198.51.100.1", "198.51.100.2"):
+        response = client.get(
+            "/api/schema/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded
+        )
+        assert response.status_code == 200
+    assert dict(ThrottleWindow.objects.values_list("key", "current")) == {
+        "anon/60s/198.51.100.1": 2,
+        "anon/60s/198.51.100.2": 1,
+    }

@@ -1,11 +1,13 @@
 """Inactive districts keep their records but take no new ones (registry.models
-.validate_district_takes, called by the models' clean(): admin, API and imports alike)."""
+.validate_district_takes, called by DistrictRecord.clean(), which the admin's forms, the API's
+serializers and the import's row validation all run)."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from clusters.models import IndustrialCluster
+from registry.models import validate_district_takes
 from tests.api.conftest import grant, token_client
 from tests.factories import ClusterFactory, MarketFactory, UserFactory, district
 
@@ -45,14 +47,52 @@ def test_a_record_already_in_an_inactive_district_stays_editable(factory):
 def test_the_api_refuses_moving_a_cluster_to_an_inactive_district():
     deactivate("269")
     cluster = ClusterFactory(district=district("017"))
-    user = grant(
+    url = reverse("api:cluster-detail", args=[cluster.code])
+    response = token_client(editor()).patch(url, {"district": "269"}, format="json")
+    assert response.status_code == 400
+    assert "district" in response.json()
+    assert IndustrialCluster.objects.get(pk=cluster.pk).district.code == "017"
+
+
+def editor():
+    return grant(
         UserFactory(username="editor"),
         "registry.access_all_districts",
         "clusters.view_industrialcluster",
         "clusters.change_industrialcluster",
+        "markets.view_market",
+        "markets.change_market",
     )
-    url = reverse("api:cluster-detail", args=[cluster.code])
-    response = token_client(user).patch(url, {"district": "269"}, format="json")
+
+
+def test_the_api_refuses_moving_a_market_and_keeps_editing_records_already_there():
+    deactivate("269")
+    market = MarketFactory(district=district("017"))
+    client = token_client(editor())
+    response = client.patch(
+        reverse("api:market-detail", args=[market.code]), {"district": "269"}, format="json"
+    )
     assert response.status_code == 400
     assert "district" in response.json()
-    assert IndustrialCluster.objects.get(pk=cluster.pk).district.code == "017"
+    # A cluster already in the inactive district: other fields change, the district stays.
+    there = ClusterFactory(district=district("269"))
+    response = client.patch(
+        reverse("api:cluster-detail", args=[there.code]), {"name": "Đổi tên"}, format="json"
+    )
+    assert response.status_code == 200
+    assert IndustrialCluster.objects.get(pk=there.pk).name == "Đổi tên"
+
+
+def test_a_loaded_record_is_checked_without_a_query(django_assert_num_queries):
+    """The district a record was loaded with is remembered: imports check each row of a
+    file without one more query per row."""
+    ClusterFactory(district=district("269"))
+    deactivate("269")
+    record = IndustrialCluster.objects.select_related("district").get()
+    with django_assert_num_queries(0):
+        validate_district_takes(record)
+    record.district = district("017")
+    record.save()
+    record.district = district("269")  # moved back after the save: refused
+    with pytest.raises(ValidationError):
+        validate_district_takes(record)
