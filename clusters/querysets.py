@@ -216,11 +216,6 @@ class WastewaterStateAt(DatedClusterRule):
         )
 
 
-def status_expression(as_of: datetime.date) -> StatusAt:
-    """Cluster status at ``as_of``: the first stage whose date is on or before it."""
-    return StatusAt(as_of)
-
-
 class ClusterQuerySet(models.QuerySet):
     def with_status(self, as_of: datetime.date):
         """Annotate ``status``: the cluster's lifecycle status at ``as_of``."""
