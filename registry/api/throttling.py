@@ -46,16 +46,16 @@ def count_request(key: str, window_index: int, expires_at: int) -> tuple[int, in
     )
     row_index, new_index = f"{table}.{index_c}", f"EXCLUDED.{index_c}"
     # The row's window, or the next one (this request's clock one window behind the row's).
-    same_or_later = f"({row_index} = {new_index} OR {row_index} = {new_index} + 1)"
+    in_row_window = f"({row_index} = {new_index} OR {row_index} = {new_index} + 1)"
     # Table and column names come from the model; every value is a parameter.
     sql = (
         f"INSERT INTO {table} ({key_c}, {index_c}, {previous_c}, {current_c}, {expires_c})"  # noqa: S608
         f" VALUES (%s, %s, 0, 1, %s) ON CONFLICT ({key_c}) DO UPDATE SET"
-        f" {previous_c} = CASE WHEN {same_or_later} THEN {table}.{previous_c}"
+        f" {previous_c} = CASE WHEN {in_row_window} THEN {table}.{previous_c}"
         f" WHEN {row_index} = {new_index} - 1 THEN {table}.{current_c} ELSE 0 END,"
-        f" {current_c} = CASE WHEN {same_or_later} THEN {table}.{current_c} + 1 ELSE 1 END,"
-        f" {index_c} = CASE WHEN {same_or_later} THEN {row_index} ELSE {new_index} END,"
-        f" {expires_c} = CASE WHEN {same_or_later} THEN {table}.{expires_c}"
+        f" {current_c} = CASE WHEN {in_row_window} THEN {table}.{current_c} + 1 ELSE 1 END,"
+        f" {index_c} = CASE WHEN {in_row_window} THEN {row_index} ELSE {new_index} END,"
+        f" {expires_c} = CASE WHEN {in_row_window} THEN {table}.{expires_c}"
         f" ELSE EXCLUDED.{expires_c} END"
         f" RETURNING {previous_c}, {current_c}, {index_c}"
     )
