@@ -4,75 +4,20 @@ The cluster FilterSet evaluates ``status`` and ``wastewater_state`` at ``as_of``
 core's annotations (clusters.querysets); it never derives them itself.
 """
 
-import datetime
-
 import django_filters
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from clusters.choices import ClusterStatus, InspectionResult, WastewaterState
 from clusters.models import IndustrialCluster, WastewaterInspection
-from registry.dates import today
-from registry.models import District
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """django-filter's ordering, with a final tie-breaker so pages never overlap."""
-
-    def __init__(self, *args, tie_breaker: str = "pk", **kwargs):
-        self.tie_breaker = tie_breaker
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        if value:
-            qs = qs.order_by(*qs.query.order_by, self.tie_breaker)
-        return qs
-
-
-class CodeMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        # No code contains a NUL character, and PostgreSQL refuses to compare one.
-        for item in value:
-            if isinstance(item, str) and "\x00" in item:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": item.replace("\x00", "")},
-                )
-        return super()._check_values(value)
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    """Records given by their code(s), repeatable; an unknown code is a 400."""
-
-    field_class = CodeMultipleChoiceField
-
-
-def district_filter(path: str) -> CodeMultipleChoiceFilter:
-    """Filter by district code(s); ``path`` is the model's DISTRICT_PATH."""
-    return CodeMultipleChoiceFilter(
-        # The predicate uses the code of the chosen district, so the path ends in __code.
-        field_name=f"{path}__code",
-        distinct=False,
-        to_field_name="code",
-        queryset=District.objects.all(),
-        label=_("District (three-digit code; repeat the parameter for several)"),
-    )
+from registry.dates import today, validate_as_of
+from registry.filtersets import CodeMultipleChoiceFilter, StableOrderingFilter, district_filter
 
 
 class ClusterFilterSet(django_filters.FilterSet):
     as_of = django_filters.DateFilter(
         method="filter_as_of",
-        validators=[
-            MinValueValidator(datetime.date(1900, 1, 1)),
-            MaxValueValidator(datetime.date(2199, 12, 31)),
-        ],
+        validators=[validate_as_of],
         label=_("Evaluate status and wastewater state at this date (default: today)"),
     )
     district = district_filter("district")

@@ -5,8 +5,13 @@ from import_export import fields
 
 from clusters.choices import ClusterStatus, WastewaterState
 from clusters.models import IndustrialCluster, WastewaterInspection
-from registry.models import District
-from registry.spreadsheets import ChoiceWidget, RegistryResource, ScopedCodeWidget, labelled
+from registry.spreadsheets import (
+    ChoiceWidget,
+    RegistryResource,
+    ScopedCodeWidget,
+    district_code_widget,
+    labelled,
+)
 
 CLUSTER_COLUMNS = [
     "code",
@@ -27,14 +32,6 @@ CLUSTER_COLUMNS = [
     "wwtp_standard",
     "wwtp_automatic_monitoring",
 ]
-
-
-def district_code_widget():
-    return ScopedCodeWidget(
-        District,
-        unknown_message=_("There is no district with code %(code)s."),
-        out_of_scope_message=_("District %(code)s is not one of the districts you keep."),
-    )
 
 
 class ClusterResource(RegistryResource):

@@ -4,9 +4,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from clusters.filtersets import StableOrderingFilter, district_filter
 from markets.choices import MarketClass, MarketKind, MarketStatus
 from markets.models import Market
+from registry.filtersets import StableOrderingFilter, district_filter
 
 
 class MarketFilterSet(django_filters.FilterSet):

@@ -20,20 +20,11 @@ from markets.choices import (
     ProjectStatus,
 )
 from markets.querysets import MarketQuerySet
-from registry.fields import CODE_REGEX, CodeField, dates_in_order
+from registry.fields import CODE_REGEX, CodeField, choice_in, dates_in_order
 from registry.models import District, DistrictRecord, VersionedModel
 
 #: What a choice constraint says when a value outside its list reaches it.
 NOT_IN_LIST = _("Choose a value from the list.")
-
-
-def choice_in(field_name: str, choices, *, blank: bool = False, null: bool = False) -> Q:
-    condition = Q(**{f"{field_name}__in": choices.values})
-    if blank:
-        condition |= Q(**{field_name: ""})
-    if null:
-        condition |= Q(**{f"{field_name}__isnull": True})
-    return condition
 
 
 class Market(DistrictRecord, VersionedModel):

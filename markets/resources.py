@@ -3,9 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from clusters.resources import district_code_widget
 from markets.models import Market
-from registry.spreadsheets import RegistryResource, labelled
+from registry.spreadsheets import RegistryResource, district_code_widget, labelled
 
 
 class MarketResource(RegistryResource):

@@ -3,6 +3,7 @@
 import calendar
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,3 +35,21 @@ def report_cutoffs(year: int) -> list[tuple[datetime.date, str]]:
         (datetime.date(year, 6, 14), _("half-year report cut-off")),
         (datetime.date(year, 12, 14), _("year report cut-off")),
     ]
+
+
+#: The dates the rules can be asked about, everywhere a date is chosen (API parameters and
+#: filters, the dashboard): the evidence window fits before the first, and date arithmetic
+#: stays far from year 1 and 9999.
+EARLIEST_AS_OF = datetime.date(1900, 1, 1)
+LATEST_AS_OF = datetime.date(2199, 12, 31)
+
+
+def validate_as_of(value: datetime.date) -> None:
+    """Refuse an ``as_of`` outside ``EARLIEST_AS_OF`` … ``LATEST_AS_OF`` (Django's
+    ValidationError, which forms, filters and DRF fields all report as a field error)."""
+    if value is not None and not EARLIEST_AS_OF <= value <= LATEST_AS_OF:
+        raise ValidationError(
+            _("Choose a date between %(earliest)s and %(latest)s."),
+            code="as_of_range",
+            params={"earliest": EARLIEST_AS_OF.isoformat(), "latest": LATEST_AS_OF.isoformat()},
+        )

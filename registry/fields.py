@@ -47,3 +47,14 @@ def dates_in_order(earlier: str, later: str) -> Q:
         | Q(**{f"{later}__isnull": True})
         | Q(**{f"{earlier}__lte": F(later)})
     )
+
+
+def choice_in(field_name: str, choices, *, blank: bool = False, null: bool = False) -> Q:
+    """A check constraint's condition: the field holds one of ``choices`` (or blank / null
+    where allowed)."""
+    condition = Q(**{f"{field_name}__in": choices.values})
+    if blank:
+        condition |= Q(**{field_name: ""})
+    if null:
+        condition |= Q(**{f"{field_name}__isnull": True})
+    return condition

@@ -21,11 +21,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.instance_loaders import ModelInstanceLoader
 
 from registry import validation
+from registry.models import District
 from registry.scoping import restrict
 
 
@@ -430,3 +432,12 @@ def widget_for(model_field) -> widgets.Widget:
     if isinstance(model_field, models.IntegerField):
         return IntegerWidget()
     return widgets.CharWidget()
+
+
+def district_code_widget():
+    """A district given by its code, one of the importing user's districts."""
+    return ScopedCodeWidget(
+        District,
+        unknown_message=_("There is no district with code %(code)s."),
+        out_of_scope_message=_("District %(code)s is not one of the districts you keep."),
+    )
