@@ -137,14 +137,34 @@ class OverdueCluster:
     months_since_established: int
 
 
+@dataclass(frozen=True)
+class ConstructionOverdue:
+    """The overdue list with the date and the number of months it was computed for (the
+    caller's or the setting's); iterates over its clusters."""
+
+    as_of: datetime.date
+    months: int
+    clusters: list[OverdueCluster]
+
+    def __iter__(self):
+        return iter(self.clusters)
+
+    def __len__(self) -> int:
+        return len(self.clusters)
+
+    def __getitem__(self, index):
+        return self.clusters[index]
+
+
 def construction_overdue(
     *,
     as_of: datetime.date | None = None,
     months: int | None = None,
     clusters: QuerySet | None = None,
-) -> list[OverdueCluster]:
-    """Clusters established at least ``months`` months before ``as_of`` that have not
-    started construction (status still ``established``), oldest first. One query."""
+) -> ConstructionOverdue:
+    """Clusters established at least ``months`` months (default: the setting) before
+    ``as_of`` (default: today) that have not started construction (status still
+    ``established``), oldest first. One query."""
     as_of = as_of or today()
     months = settings.REGISTRY["OVERDUE_MONTHS"] if months is None else months
     cutoff = subtract_months(as_of, months)
@@ -155,9 +175,10 @@ def construction_overdue(
         .select_related("district")
         .order_by("established_on", "code")
     )
-    return [
+    overdue = [
         OverdueCluster(
             cluster=c, months_since_established=whole_months_between(c.established_on, as_of)
         )
         for c in rows
     ]
+    return ConstructionOverdue(as_of=as_of, months=months, clusters=overdue)

@@ -32,6 +32,18 @@ def visible_districts(user) -> QuerySet:
     return restrict(District.objects.all(), user)
 
 
+def districts_in_scope(user, district: District | None = None) -> list[District] | None:
+    """The districts whose figures ``user``'s statistics cover (the KPI, the market counts),
+    for the API and the dashboard alike: ``district`` when one was asked for (the caller has
+    checked that ``user`` sees it), else every district ``user`` sees; ``None`` when that is
+    every district (the selectors' default, which then need not filter by district)."""
+    if district is not None:
+        return [district]
+    if can_access_all_districts(user):
+        return None
+    return list(visible_districts(user))
+
+
 def district_path(model: type[Model]) -> str:
     try:
         return model.DISTRICT_PATH

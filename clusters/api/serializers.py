@@ -6,15 +6,11 @@ from rest_framework import serializers
 
 from clusters.choices import ClusterStatus, InspectionResult, WastewaterStandard, WastewaterState
 from clusters.models import IndustrialCluster, WastewaterInspection
-from registry.api.serializers import (
-    CodeRelatedField,
-    FastRepresentationMixin,
-    ModelCleanSerializer,
-)
+from registry.api.serializers import CodeRelatedField, ModelCleanSerializer
 from registry.models import District
 
 
-class LatestInspectionSerializer(FastRepresentationMixin, serializers.Serializer):
+class LatestInspectionSerializer(serializers.Serializer):
     """The latest inspection that counts as evidence at ``as_of``, or null."""
 
     inspected_on = serializers.DateField(source="latest_inspected_on", read_only=True)

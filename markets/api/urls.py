@@ -1,10 +1,15 @@
 """The markets app's router, mounted under /api/v1/ by registry.api.urls."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from markets.api.stats import MarketStatisticsView
 from markets.api.views import MarketViewSet
 
 router = SimpleRouter()
 router.register("markets", MarketViewSet, basename="market")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("stats/markets/", MarketStatisticsView.as_view(), name="stats-markets"),
+]

@@ -1,4 +1,5 @@
-"""Everything under /api/: v1 (one router per app), the OpenAPI schema and its docs.
+"""Everything under /api/: v1 (one URL module per app, its stats endpoints included), the
+OpenAPI schema and its docs.
 
 Any other address under /api/ answers a JSON 404 (never the HTML page).
 """
@@ -17,17 +18,6 @@ v1 = [
     path("", include(router.urls)),
     path("", include("clusters.api.urls")),
     path("", include("markets.api.urls")),
-    path(
-        "stats/wastewater-compliance/",
-        views.WastewaterComplianceView.as_view(),
-        name="stats-wastewater-compliance",
-    ),
-    path(
-        "stats/construction-overdue/",
-        views.ConstructionOverdueView.as_view(),
-        name="stats-construction-overdue",
-    ),
-    path("stats/markets/", views.MarketStatisticsView.as_view(), name="stats-markets"),
 ]
 
 app_name = "api"

@@ -1,34 +1,19 @@
-"""The districts endpoint and the stats endpoints (DESIGN.md sections 4 and 6).
+"""The districts endpoint and the base of every stats endpoint (domain-free).
 
-The stats call the core's selectors — the same functions the dashboard calls — over the
-caller's districts (registry.scoping), so the API and the dashboard show the same numbers.
+The stats endpoints themselves live in the apps that own their data
+(``clusters/api/stats.py``, ``markets/api/stats.py``); they call those apps' selectors — the
+same functions the dashboard calls — over the districts ``registry.scoping`` gives the
+caller, so the API and the dashboard show the same numbers.
 """
 
-from django.conf import settings
-from drf_spectacular.utils import extend_schema
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clusters.models import IndustrialCluster
-from clusters.selectors import construction_overdue, wastewater_compliance
-from markets.models import Market
-from markets.selectors import market_statistics
 from registry.api.permissions import HasViewPermissions
-from registry.api.serializers import (
-    ComplianceKpiSerializer,
-    ConstructionOverdueSerializer,
-    DistrictSerializer,
-    KpiQuerySerializer,
-    MarketStatisticsSerializer,
-    MarketStatsQuerySerializer,
-    OverdueClusterSerializer,
-    OverdueQuerySerializer,
-)
+from registry.api.serializers import DistrictSerializer
 from registry.api.viewsets import RegistryViewSet
-from registry.dates import today
 from registry.models import District
-from registry.scoping import can_access_all_districts, restrict, visible_districts
+from registry.scoping import districts_in_scope, visible_districts
 
 
 class DistrictViewSet(RegistryViewSet):
@@ -42,6 +27,8 @@ class DistrictViewSet(RegistryViewSet):
 
 
 class StatsView(APIView):
+    """A read-only statistics endpoint: validated query parameters, the caller's districts."""
+
     permission_classes = [HasViewPermissions]
     renderer_classes = [JSONRenderer]
     query_serializer_class = None
@@ -55,71 +42,5 @@ class StatsView(APIView):
         return params.validated_data
 
     def districts(self, request, params):
-        """The districts asked for: the one in ``district`` (validated against the caller's
-        districts by ``query``), else all the caller's; ``None`` when that is every district
-        (the selectors' default, which need not filter by district then)."""
-        if params.get("district") is not None:
-            return [params["district"]]
-        if can_access_all_districts(request.user):
-            return None
-        return visible_districts(request.user)
-
-
-class WastewaterComplianceView(StatsView):
-    """The wastewater KPI of DESIGN.md section 4 at ``as_of``, city-wide (over the caller's
-    districts) and for each district."""
-
-    required_permissions = ["clusters.view_industrialcluster"]
-    query_serializer_class = KpiQuerySerializer
-
-    @extend_schema(parameters=[KpiQuerySerializer], responses=ComplianceKpiSerializer)
-    def get(self, request):
-        params = self.query(request)
-        kpi = wastewater_compliance(
-            as_of=params.get("as_of") or today(), districts=self.districts(request, params)
-        )
-        return Response(ComplianceKpiSerializer(kpi).data)
-
-
-class ConstructionOverdueView(StatsView):
-    """Clusters established at least ``months`` months before ``as_of`` whose developer has
-    not started construction, oldest first."""
-
-    required_permissions = ["clusters.view_industrialcluster"]
-    query_serializer_class = OverdueQuerySerializer
-
-    @extend_schema(parameters=[OverdueQuerySerializer], responses=ConstructionOverdueSerializer)
-    def get(self, request):
-        params = self.query(request)
-        as_of = params.get("as_of") or today()
-        months = params.get("months")
-        if months is None:
-            months = settings.REGISTRY["OVERDUE_MONTHS"]
-        clusters = restrict(IndustrialCluster.objects.all(), request.user)
-        if params.get("district") is not None:
-            clusters = clusters.filter(district=params["district"])
-        rows = construction_overdue(as_of=as_of, months=months, clusters=clusters)
-        return Response(
-            {
-                "as_of": as_of.isoformat(),
-                "months": months,
-                "count": len(rows),
-                "results": OverdueClusterSerializer(rows, many=True).data,
-            }
-        )
-
-
-class MarketStatisticsView(StatsView):
-    """Markets counted by current status, by class and by district."""
-
-    required_permissions = ["markets.view_market"]
-    query_serializer_class = MarketStatsQuerySerializer
-
-    @extend_schema(parameters=[MarketStatsQuerySerializer], responses=MarketStatisticsSerializer)
-    def get(self, request):
-        params = self.query(request)
-        districts = self.districts(request, params)
-        stats = market_statistics(
-            markets=restrict(Market.objects.all(), request.user), districts=districts
-        )
-        return Response(MarketStatisticsSerializer(stats).data)
+        """The districts the figures cover (see ``registry.scoping.districts_in_scope``)."""
+        return districts_in_scope(request.user, params.get("district"))
