@@ -22,12 +22,12 @@ from clusters.selectors import (
     construction_overdue,
     wastewater_compliance,
 )
+from dashboard.forms import TREND_START_YEAR
 from markets.choices import ProjectStatus
 from markets.models import Market, MarketProject
 from markets.selectors import MarketStatistics, market_statistics
-from registry.dashboard.forms import TREND_START_YEAR
 from registry.models import District
-from registry.scoping import can_access_all_districts, restrict, visible_districts
+from registry.scoping import districts_in_scope, restrict
 
 #: The longest list of clusters or projects shown on the page; the CSV has them all.
 PAGE_LIST_LIMIT = 100
@@ -43,10 +43,13 @@ class Scope:
 
     @classmethod
     def for_user(cls, user) -> "Scope":
+        covered = districts_in_scope(user)
+        # Every district is listed (the page's table shows them), so the selectors are
+        # given the loaded list instead of loading it again.
         return cls(
             user=user,
-            all_districts=can_access_all_districts(user),
-            districts=list(visible_districts(user)),
+            all_districts=covered is None,
+            districts=list(District.objects.all()) if covered is None else covered,
         )
 
     @cached_property
@@ -161,7 +164,7 @@ def state_reason(state: str) -> str:
 def overdue_clusters(scope: Scope, as_of: datetime.date) -> list[OverdueCluster]:
     return construction_overdue(
         as_of=as_of, clusters=scope.restrict(IndustrialCluster.objects.all())
-    )
+    ).clusters
 
 
 def markets(scope: Scope) -> MarketStatistics:

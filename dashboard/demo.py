@@ -15,7 +15,7 @@ from clusters.models import IndustrialCluster
 @functools.cache
 def demo_cluster_condition() -> Q | None:
     try:
-        from registry.demo.data import CLUSTERS
+        from demo.data import CLUSTERS
     except ImportError:  # a deployment without the demo module
         return None
     condition = Q()

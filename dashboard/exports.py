@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from clusters.choices import InspectionResult
 from clusters.selectors import OPERATING_STATES
+from dashboard import data
 from markets.choices import MarketClass, MarketStatus
 from markets.selectors import UNCLASSIFIED
-from registry.dashboard import data
 from registry.dates import today
 
 

@@ -6,38 +6,23 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from registry.dates import report_cutoffs
+from registry.dates import report_cutoffs, validate_as_of
 
 #: The first year-end the trend shows (the target was set in January 2021 for 2021).
 TREND_START_YEAR = 2020
-
-#: Dates outside this range are refused (date arithmetic near year 1 or 9999 overflows).
-EARLIEST = datetime.date(2000, 1, 1)
-LATEST = datetime.date(2100, 12, 31)
 
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(
         label=_("Date"),
         required=False,
+        validators=[validate_as_of],
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "invalid": _("Enter a valid date, for example 2021-12-31."),
         },
     )
-
-    def clean_as_of(self):
-        value = self.cleaned_data.get("as_of")
-        if value is not None and not EARLIEST <= value <= LATEST:
-            raise forms.ValidationError(
-                _("Choose a date between %(earliest)s and %(latest)s."),
-                params={
-                    "earliest": EARLIEST.isoformat(),
-                    "latest": LATEST.isoformat(),
-                },
-            )
-        return value
 
 
 def parse_as_of(query, default: datetime.date) -> tuple[AsOfForm, datetime.date]:

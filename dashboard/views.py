@@ -1,4 +1,4 @@
-"""The dashboard page and its CSV downloads: thin views over ``registry.dashboard.data``."""
+"""The dashboard page and its CSV downloads: thin views over ``dashboard.data``."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy
 
 from clusters.models import IndustrialCluster
 from clusters.selectors import OPERATING_STATES
+from dashboard import charts, data, exports
+from dashboard.demo import demo_dataset_loaded
+from dashboard.forms import date_presets, parse_as_of
 from markets.choices import MarketClass, MarketStatus
 from markets.models import Market
 from markets.selectors import UNCLASSIFIED
-from registry.dashboard import charts, data, exports
-from registry.dashboard.demo import demo_dataset_loaded
-from registry.dashboard.forms import date_presets, parse_as_of
 from registry.dates import today
 
 

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "registry",
     "clusters",
     "markets",
+    "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [

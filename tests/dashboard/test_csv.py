@@ -6,7 +6,7 @@ import io
 import pytest
 
 from clusters.selectors import wastewater_compliance
-from registry.dashboard import data
+from dashboard import data
 from tests.dashboard.helpers import AS_OF, as_text, make_city, operating_cluster
 from tests.factories import InspectionFactory
 

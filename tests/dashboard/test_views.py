@@ -8,9 +8,9 @@ from django.contrib.auth.models import Permission
 
 from clusters.choices import WASTEWATER_STATE_REASONS, WastewaterState
 from clusters.selectors import construction_overdue, wastewater_compliance
+from dashboard import data
+from dashboard.forms import date_presets
 from markets.selectors import market_statistics
-from registry.dashboard import data
-from registry.dashboard.forms import date_presets
 from registry.dates import today
 from registry.models import District
 from tests.dashboard.helpers import AS_OF, as_text, make_city, operating_cluster, parse_figures
@@ -328,7 +328,7 @@ def test_header_has_sign_out_and_admin_link(client, department_user):
 
 
 def test_demo_note_only_with_the_demo_dataset(client, department_user):
-    demo = pytest.importorskip("registry.demo.data")
+    demo = pytest.importorskip("demo.data")
     client.force_login(department_user)
     make_city()
     assert 'id="demo-note"' not in client.get("/").content.decode()

@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clusters.models import IndustrialCluster, WastewaterInspection
+from demo.data import CLUSTERS, MARKET_PROJECTS, MARKETS, TARGETS
 from markets.models import Market, MarketProject
 from registry.dates import today
-from registry.demo.data import CLUSTERS, MARKET_PROJECTS, MARKETS, TARGETS
 from registry.models import District, Target
 
 DEMO_AGENCY = "Sở Tài nguyên và Môi trường Hà Nội"
