@@ -12,6 +12,9 @@ import registry.fields
 class Migration(migrations.Migration):
     initial = True
 
+    # registry/0003_staff_groups gives the staff groups this app's model permissions.
+    run_before = [("registry", "0003_staff_groups")]
+
     dependencies = [
         ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
