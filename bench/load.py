@@ -30,16 +30,16 @@ import platform
 import random
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
 import threading
 import time
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from bench.common import ensure_database, free_port, machine, percentile, postgres_version
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
@@ -105,18 +105,6 @@ def configure_environment(args) -> dict:
     return env
 
 
-def ensure_database(url: str):
-    import psycopg
-    from psycopg import sql
-
-    parts = urllib.parse.urlparse(url)
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
 def load_data(args) -> dict:
     from django.core.management import call_command
 
@@ -169,12 +157,6 @@ def sample_codes() -> dict:
         "home_clusters": home,
         "markets": list(Market.objects.order_by("code").values_list("code", flat=True)[:200]),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
@@ -394,15 +376,9 @@ class Load:
         return time.perf_counter() - started
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def figures(values: list[float]) -> dict:
+    if not values:
+        return {"count": 0, "p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0, "max_ms": 0.0}
     return {
         "count": len(values),
         "p50_ms": round(percentile(values, 0.50) * 1000, 1),
@@ -413,27 +389,6 @@ def figures(values: list[float]) -> dict:
 
 
 # --- report ------------------------------------------------------------------------------------
-
-
-def machine() -> dict:
-    info = {
-        "host": platform.node(),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-                break
-        meminfo = Path("/proc/meminfo").read_text()
-        total = re.search(r"MemTotal:\s+(\d+)", meminfo)
-        if total:
-            info["memory_gb"] = round(int(total.group(1)) / 1024 / 1024, 1)
-    except OSError:
-        pass
-    return info
 
 
 def markdown(results: dict) -> str:
@@ -500,14 +455,6 @@ def update_benchmarks(section: str):
     else:
         text = text.rstrip("\n") + "\n\n" + section
     BENCHMARKS.write_text(text.rstrip("\n") + "\n")
-
-
-def postgres_version() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return cursor.fetchone()[0].split()[0]
 
 
 def main():

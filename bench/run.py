@@ -26,7 +26,6 @@ import platform
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,8 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+
+from bench.common import ensure_database, free_port, machine, percentile, postgres_version
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
@@ -96,20 +97,6 @@ def configure_environment(args) -> dict:
     return env
 
 
-def ensure_database(url: str):
-    import psycopg
-    from psycopg import sql
-
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-
-
 def setup_django():
     sys.path.insert(0, str(BASE_DIR))
     import django
@@ -164,12 +151,6 @@ def bench_account() -> tuple[str, str, str]:
 
 
 # --- the server ----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
@@ -302,14 +283,6 @@ def cookie_jar(headers) -> dict:
 
 def cookie_header(jar: dict) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 class Runner:
@@ -616,39 +589,6 @@ def measure_import(rows: int, username: str, with_dry_run: bool) -> dict:
 # --- report --------------------------------------------------------------------------------
 
 
-def machine() -> dict:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-        memory = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, AttributeError):
-        pass
-    return {
-        "host": platform.node(),
-        "cpu": cpu,
-        "cpus": os.cpu_count(),
-        "memory": memory,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-    }
-
-
-def postgres_version() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return cursor.fetchone()[0]
-
-
 def verdicts(results: dict) -> dict:
     out = {}
     endpoints_ = results.get("endpoints", {})
@@ -696,7 +636,7 @@ def markdown(results: dict) -> str:
     lines = [
         f"Run {results['date']} on {results['machine']['host']} "
         f"({results['machine']['cpus']} CPUs, {results['machine']['cpu']}, "
-        f"{results['machine']['memory']}), PostgreSQL {results['postgres']}, "
+        f"{results['machine']['memory_gb']} GiB), PostgreSQL {results['postgres']}, "
         f"{results['server']['workers']} gunicorn workers; load average (1, 5, 15 min) "
         f"{results['machine']['load_average_at_start']} at start, "
         f"{results['machine']['load_average_at_end']} at end.",
