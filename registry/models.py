@@ -7,6 +7,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registry.validation import ConstraintsInPythonMixin
+
 
 class DistrictKind(models.TextChoices):
     URBAN = "urban", _("Urban district (quận)")
@@ -14,7 +16,7 @@ class DistrictKind(models.TextChoices):
     TOWN = "town", _("Town (thị xã)")
 
 
-class District(models.Model):
+class District(ConstraintsInPythonMixin, models.Model):
     """A district-level unit of Hanoi, with its official statistical code."""
 
     DISTRICT_PATH = ""  # see registry.scoping
@@ -129,7 +131,7 @@ class DistrictAssignment(models.Model):
         return f"{self.user} → {self.district}"
 
 
-class Target(models.Model):
+class Target(ConstraintsInPythonMixin, models.Model):
     """The yearly target for the share of operating clusters with compliant wastewater."""
 
     year = models.PositiveSmallIntegerField(
@@ -189,7 +191,7 @@ class StaleVersionError(Exception):
         self.current_version = current_version
 
 
-class VersionedModel(models.Model):
+class VersionedModel(ConstraintsInPythonMixin, models.Model):
     """A record with a version number, bumped on every save, for optimistic locking.
 
     The admin's "no lost edits" check and the API's ETag / If-Match both use this number.

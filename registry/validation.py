@@ -1,4 +1,6 @@
-"""Model validation without a database round trip per rule, for bulk paths (imports).
+"""Model validation without a database round trip per rule: every model's
+``validate_constraints()`` (:class:`ConstraintsInPythonMixin`), and a ``full_clean`` for bulk
+paths (imports) that also answers unique checks once per file.
 
 Django's ``Model.full_clean()`` evaluates every ``CheckConstraint`` by sending
 ``SELECT 1 WHERE <condition>`` to the database (inside a savepoint when a transaction is open),
@@ -232,6 +234,15 @@ def validate_constraints(instance, exclude=None):
         raise ValidationError(errors)
 
 
+class ConstraintsInPythonMixin:
+    """Models whose ``validate_constraints()`` — and so ``full_clean()``, used by the admin's
+    forms, the API's serializers and the spreadsheet import alike — evaluates check
+    constraints in Python where that is exact (:func:`validate_constraints`)."""
+
+    def validate_constraints(self, exclude=None):
+        validate_constraints(self, exclude)
+
+
 def chunked(values, size=900):
     """Lists of at most ``size`` values (SQLite allows 999 parameters a statement)."""
     values = list(values)
@@ -332,7 +343,7 @@ def full_clean(instance, exclude=None, validate_unique=True, lookups: FileLookup
         instance.clean()
     except ValidationError as e:
         errors = e.update_error_dict(errors)
-    steps = [lambda: validate_constraints(instance, exclude)]
+    steps = [lambda: instance.validate_constraints(exclude=exclude)]
     if validate_unique:
         steps.insert(0, lambda: _validate_unique(instance, exclude, lookups))
     for step in steps:
