@@ -6,9 +6,12 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-export DJANGO_DEBUG ?= 1
+# Development targets run with DEBUG on; the server-side ones (backup, restore) never do:
+# they take DJANGO_DEBUG, DJANGO_SECRET_KEY and DATABASE_URL from the server's environment.
+DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test install lint format migrate demo messages bench load clean backup restore
+.PHONY: run test test-fast install install-prod lint format migrate demo messages bench load \
+	clean backup restore
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -18,21 +21,32 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Runtime dependencies only (a server: no test tools).
+$(VENV)/.installed-prod: requirements.txt | $(BIN)/activate
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
 install: $(VENV)/.installed
 
+install-prod: $(VENV)/.installed-prod
+
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
-	$(PY) manage.py demo_login
+	$(DEV) $(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py demo_login
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest
+
+# The edit-run loop: everything but the browser and fuzzing tests.
+test-fast: install
+	$(BIN)/pytest -m "not browser and not fuzz"
 
 lint: install
 	$(BIN)/ruff check .
@@ -43,17 +57,18 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles
-	$(PY) manage.py compilemessages -l vi --ignore=.venv
+	$(DEV) $(PY) manage.py makemessages -l vi --no-obsolete --no-location --ignore=.venv \
+		--ignore=staticfiles
+	$(DEV) $(PY) manage.py compilemessages -l vi --ignore=.venv
 
 # Backups of the database of DATABASE_URL: pg_dump/pg_restore on PostgreSQL, SQLite's online
 # backup on SQLite. `make backup` writes backups/registry-<date>.{dump,sqlite3};
 # `make restore FILE=<backup>` loads it into an empty database (REPLACE=1 to overwrite one).
 BACKUP_DIR ?= backups
-backup: install
+backup: install-prod
 	$(PY) manage.py backup_db --output-dir "$(BACKUP_DIR)"
 
-restore: install
+restore: install-prod
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<file> [REPLACE=1]"; exit 2; }
 	$(PY) manage.py restore_db "$(FILE)" $(if $(REPLACE),--replace)
 

@@ -15,6 +15,18 @@ GROUPS_MIGRATION = "registry.migrations.0003_staff_groups"
 TRANSACTIONAL_FIXTURES = ("transactional_db", "live_server", "django_db_reset_sequences")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/browser/ is marked ``browser``, every fuzzing file's test
+    ``fuzz``, so ``make test-fast`` (``-m "not browser and not fuzz"``) leaves them out
+    whoever wrote them."""
+    for item in items:
+        path = item.path.as_posix()
+        if "/tests/browser/" in path:
+            item.add_marker(pytest.mark.browser)
+        if item.path.name.startswith("test_fuzz"):
+            item.add_marker(pytest.mark.fuzz)
+
+
 def load_reference_data():
     """The rows the data migrations load (districts, the 2021 target, staff groups), again.
 
