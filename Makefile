@@ -10,7 +10,8 @@ PORT ?= 8000
 # they take DJANGO_DEBUG, DJANGO_SECRET_KEY and DATABASE_URL from the server's environment.
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test test-fast install install-prod lint format migrate demo messages bench load \
+.PHONY: run test test-fast install install-prod lint format migrate demo messages messages-check \
+	bench load \
 	clean backup restore
 
 $(BIN)/activate:
@@ -55,6 +56,10 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Fails when a source string has no Vietnamese translation (CI runs it).
+messages-check: install
+	bin/check-messages
 
 messages: install
 	$(DEV) $(PY) manage.py makemessages -l vi --no-obsolete --no-location --ignore=.venv \
