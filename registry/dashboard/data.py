@@ -2,7 +2,9 @@
 
 Nothing here computes a status, a wastewater state or a KPI figure: those come from
 ``clusters.selectors``, ``markets.selectors`` and the queryset annotations. This module picks
-the districts (through ``registry.scoping``), the dates, and the order of the rows.
+the districts (through ``registry.scoping``), the dates, and the order of the rows. Its one
+dated condition of its own is which market projects were under way at a date
+(``projects_under_way``: markets have no dated rule in ``markets`` yet).
 """
 
 import datetime
