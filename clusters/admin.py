@@ -7,7 +7,7 @@ annotations (``with_wastewater_state(today())``) that the KPI and the API use.
 from django.contrib import admin, messages
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusters.choices import (
@@ -179,7 +179,7 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
         day = today()
         return super().get_queryset(request).with_wastewater_state(day).with_evidence_days_left(day)
 
-    @admin.display(description=pgettext_lazy("admin column", "cluster"), ordering="name")
+    @admin.display(description=_("cluster"), ordering="name")
     def cluster_column(self, obj):
         return name_with_code(obj.name, obj.code)
 
@@ -187,27 +187,23 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
     def status_column(self, obj):
         return ClusterStatus(obj.status).label
 
-    @admin.display(
-        description=pgettext_lazy("admin column", "wastewater"), ordering="wastewater_state"
-    )
+    @admin.display(description=_("wastewater"), ordering="wastewater_state")
     def wastewater_state_column(self, obj):
         return wastewater_state_badge(obj.wastewater_state)
 
-    @admin.display(
-        description=pgettext_lazy("admin column", "operating since"), ordering="operating_since"
-    )
+    @admin.display(description=_("operating since"), ordering="operating_since")
     def operating_since_column(self, obj):
         return short_date(obj.operating_since)
 
     @admin.display(
-        description=pgettext_lazy("admin column", "latest inspection"),
+        description=_("latest inspection"),
         ordering="latest_inspected_on",
     )
     def latest_inspection_column(self, obj):
         return short_date(obj.latest_inspected_on)
 
     @admin.display(
-        description=pgettext_lazy("admin column", "valid for (days)"),
+        description=_("valid for (days)"),
         ordering="evidence_days_left",
     )
     def evidence_days_left_column(self, obj):
@@ -285,7 +281,7 @@ class WastewaterInspectionAdmin(RegistryModelAdmin):
     date_hierarchy = None
     ordering = ["-inspected_on", "-pk"]
 
-    @admin.display(description=pgettext_lazy("admin column", "cluster"), ordering="cluster__name")
+    @admin.display(description=_("cluster"), ordering="cluster__name")
     def cluster_column(self, obj):
         return name_with_code(obj.cluster.name, obj.cluster.code)
 
@@ -293,8 +289,6 @@ class WastewaterInspectionAdmin(RegistryModelAdmin):
     def district_column(self, obj):
         return obj.cluster.district
 
-    @admin.display(
-        description=pgettext_lazy("admin column", "inspected on"), ordering="inspected_on"
-    )
+    @admin.display(description=_("inspected on"), ordering="inspected_on")
     def inspected_on_column(self, obj):
         return short_date(obj.inspected_on)

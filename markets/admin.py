@@ -4,7 +4,7 @@ The class-versus-criteria flag is the core annotation ``Market.objects.with_clas
 """
 
 from django.contrib import admin, messages
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -119,12 +119,12 @@ class MarketAdmin(RegistryModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_class_check()
 
-    @admin.display(description=pgettext_lazy("admin column", "market"), ordering="name")
+    @admin.display(description=_("market"), ordering="name")
     def market_column(self, obj):
         return name_with_code(obj.name, obj.code)
 
     @admin.display(
-        description=pgettext_lazy("admin column", "matches criteria"),
+        description=_("matches criteria"),
         boolean=True,
         ordering="class_matches_criteria",
     )
@@ -167,14 +167,14 @@ class MarketProjectAdmin(ScopedAdminMixin, VersionedAdminMixin, SimpleHistoryAdm
     search_fields = ["market__code", "market__name"]
     autocomplete_fields = ["market"]
 
-    @admin.display(description=pgettext_lazy("admin column", "market"), ordering="market__name")
+    @admin.display(description=_("market"), ordering="market__name")
     def market_column(self, obj):
         return name_with_code(obj.market.name, obj.market.code)
 
-    @admin.display(description=pgettext_lazy("admin column", "started"), ordering="started_on")
+    @admin.display(description=_("started"), ordering="started_on")
     def started_on_column(self, obj):
         return short_date(obj.started_on)
 
-    @admin.display(description=pgettext_lazy("admin column", "completed"), ordering="completed_on")
+    @admin.display(description=_("completed"), ordering="completed_on")
     def completed_on_column(self, obj):
         return short_date(obj.completed_on)
