@@ -18,6 +18,7 @@ from clusters.choices import (
 )
 from clusters.models import IndustrialCluster, WastewaterInspection
 from clusters.resources import ClusterResource, InspectionResource
+from registry.admin_display import name_with_code, short_date
 from registry.admin_scoping import DistrictListFilter, RegistryModelAdmin, ScopedInlineMixin
 from registry.dates import today
 
@@ -58,6 +59,35 @@ class WastewaterStateListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EvidenceDaysLeftListFilter(admin.SimpleListFilter):
+    """Clusters in operation by when their latest inspection goes out of date (today)."""
+
+    title = _("inspection goes out of date")
+    parameter_name = "evidence"
+    #: value → (lowest, highest) days left, inclusive (``None``: unbounded)
+    RANGES = {"30": (0, 29), "90": (0, 89), "stale": (None, -1)}
+
+    def lookups(self, request, model_admin):
+        return [
+            ("30", _("within 30 days")),
+            ("90", _("within 90 days")),
+            ("stale", _("already out of date")),
+            ("none", _("no inspection counted")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value not in self.RANGES and value != "none":
+            return queryset
+        queryset = queryset.filter(status=ClusterStatus.OPERATING)
+        if value == "none":
+            return queryset.filter(evidence_days_left__isnull=True)
+        low, high = self.RANGES[value]
+        if low is not None:
+            queryset = queryset.filter(evidence_days_left__gte=low)
+        return queryset.filter(evidence_days_left__lte=high)
+
+
 class InspectionDistrictListFilter(DistrictListFilter):
     district_lookup = "cluster__district_id"
 
@@ -94,16 +124,22 @@ class InspectionInline(ScopedInlineMixin, admin.TabularInline):
 class IndustrialClusterAdmin(RegistryModelAdmin):
     resource_classes = [ClusterResource]
     list_display = [
-        "code",
-        "name",
+        "cluster_column",
         "district",
         "status_column",
         "wastewater_state_column",
-        "occupancy_percent",
+        "operating_since_column",
+        "latest_inspection_column",
+        "evidence_days_left_column",
     ]
-    list_display_links = ["code", "name"]
+    list_display_links = ["cluster_column"]
     list_select_related = ["district"]
-    list_filter = [DistrictListFilter, StatusListFilter, WastewaterStateListFilter]
+    list_filter = [
+        DistrictListFilter,
+        StatusListFilter,
+        WastewaterStateListFilter,
+        EvidenceDaysLeftListFilter,
+    ]
     search_fields = ["code", "name", "developer"]
     search_help_text = _("Search by code, name or infrastructure developer.")
     autocomplete_fields = ["district"]
@@ -140,15 +176,52 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_wastewater_state(today())
+        day = today()
+        return super().get_queryset(request).with_wastewater_state(day).with_evidence_days_left(day)
+
+    @admin.display(description=_("cluster"), ordering="name")
+    def cluster_column(self, obj):
+        return name_with_code(obj.name, obj.code)
 
     @admin.display(description=_("status"), ordering="status")
     def status_column(self, obj):
         return ClusterStatus(obj.status).label
 
-    @admin.display(description=_("wastewater state"), ordering="wastewater_state")
+    @admin.display(description=_("wastewater"), ordering="wastewater_state")
     def wastewater_state_column(self, obj):
         return wastewater_state_badge(obj.wastewater_state)
+
+    @admin.display(description=_("operating since"), ordering="operating_since")
+    def operating_since_column(self, obj):
+        return short_date(obj.operating_since)
+
+    @admin.display(
+        description=_("latest inspection"),
+        ordering="latest_inspected_on",
+    )
+    def latest_inspection_column(self, obj):
+        return short_date(obj.latest_inspected_on)
+
+    @admin.display(
+        description=_("valid for (days)"),
+        ordering="evidence_days_left",
+    )
+    def evidence_days_left_column(self, obj):
+        days = obj.evidence_days_left
+        if days is None or obj.status != ClusterStatus.OPERATING:
+            return None
+        if days < 0:
+            return format_html(
+                '<span class="evidence-days evidence-days--stale" title="{}">{}</span>',
+                gettext("out of date for %(days)s days") % {"days": -days},
+                gettext("out of date"),
+            )
+        return format_html(
+            '<span class="evidence-days{}" data-days="{}">{}</span>',
+            " evidence-days--soon" if days < 30 else "",
+            days,
+            days,
+        )
 
     @admin.display(description=_("status today"))
     def status_today(self, obj):
@@ -187,15 +260,35 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
 @admin.register(WastewaterInspection)
 class WastewaterInspectionAdmin(RegistryModelAdmin):
     resource_classes = [InspectionResource]
-    list_display = ["cluster", "district_column", "inspected_on", "result", "standard", "agency"]
+    list_display = [
+        "cluster_column",
+        "district_column",
+        "inspected_on_column",
+        "result",
+        "standard",
+    ]
+    list_display_links = ["cluster_column"]
     list_select_related = ["cluster__district"]
-    list_filter = [InspectionDistrictListFilter, "result", "standard"]
+    list_filter = [
+        InspectionDistrictListFilter,
+        ("inspected_on", admin.DateFieldListFilter),
+        "result",
+        "standard",
+    ]
     search_fields = ["cluster__code", "cluster__name", "reference", "agency"]
     search_help_text = _("Search by cluster code or name, document reference or agency.")
     autocomplete_fields = ["cluster"]
     date_hierarchy = None
     ordering = ["-inspected_on", "-pk"]
 
+    @admin.display(description=_("cluster"), ordering="cluster__name")
+    def cluster_column(self, obj):
+        return name_with_code(obj.cluster.name, obj.cluster.code)
+
     @admin.display(description=_("district"), ordering="cluster__district__code")
     def district_column(self, obj):
         return obj.cluster.district
+
+    @admin.display(description=_("inspected on"), ordering="inspected_on")
+    def inspected_on_column(self, obj):
+        return short_date(obj.inspected_on)

@@ -149,6 +149,11 @@ def evidence_column(field: str, connection) -> str:
     return "evidence." + connection.ops.quote_name(_inspection_meta().get_field(field).column)
 
 
+def evidence_stale_before(as_of: datetime.date) -> datetime.date:
+    """Evidence inspected before this date is stale at ``as_of`` (the evidence window)."""
+    return days_before(as_of, evidence_window_days())
+
+
 class StatusAt(DatedClusterRule):
     fields = STATUS_FIELDS
 
@@ -186,7 +191,7 @@ class WastewaterStateAt(DatedClusterRule):
 
     def sql(self, columns, connection):
         as_of = self.as_of
-        stale_before = days_before(as_of, evidence_window_days())
+        stale_before = evidence_stale_before(as_of)
         inspected_on = evidence_column("inspected_on", connection)
         result = evidence_column("result", connection)
         # Rules 4–6 are read off the latest evidence inside ONE subquery (one index-only
@@ -216,6 +221,27 @@ class WastewaterStateAt(DatedClusterRule):
         )
 
 
+class EvidenceDaysLeftAt(DatedClusterRule):
+    """Days from ``as_of`` to the last day the latest evidence still counts (its date +
+    the window): 0 when ``as_of`` is that last day, negative when the evidence is already
+    stale, NULL without evidence. Read off the same latest evidence and the same window
+    boundary as ``WastewaterStateAt``: the evidence is stale exactly when this is < 0."""
+
+    fields = EVIDENCE_FIELDS
+
+    def __init__(self, as_of: datetime.date):
+        super().__init__(as_of, output_field=models.IntegerField())
+
+    def sql(self, columns, connection):
+        inspected_on = evidence_column("inspected_on", connection)
+        if connection.vendor == "sqlite":
+            days = f"CAST(julianday({inspected_on}) - julianday(%s) AS INTEGER)"
+        else:  # PostgreSQL: date − date is a whole number of days
+            days = f"({inspected_on} - CAST(%s AS date))"
+        evidence, evidence_dates = latest_evidence_sql(days, columns, self.as_of, connection)
+        return evidence, [evidence_stale_before(self.as_of), *evidence_dates]
+
+
 class ClusterQuerySet(models.QuerySet):
     def with_status(self, as_of: datetime.date):
         """Annotate ``status``: the cluster's lifecycle status at ``as_of``."""
@@ -234,6 +260,11 @@ class ClusterQuerySet(models.QuerySet):
             latest_result=LatestEvidenceAt(as_of, "result"),
             latest_standard=LatestEvidenceAt(as_of, "standard"),
         )
+
+    def with_evidence_days_left(self, as_of: datetime.date):
+        """Annotate ``evidence_days_left``: the days until the latest evidence at ``as_of``
+        goes stale (see ``EvidenceDaysLeftAt``; negative when stale, null without)."""
+        return self.annotate(evidence_days_left=EvidenceDaysLeftAt(as_of))
 
     def operating_with_wastewater_state(self, as_of: datetime.date):
         """The clusters operating at ``as_of`` (the KPI's denominator), with

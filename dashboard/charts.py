@@ -65,7 +65,7 @@ def trend_chart(points) -> dict:
         bar_y = y_of(share) if share is not None else None
         columns.append(
             Column(
-                label=str(_("now")) if point.is_now else str(point.as_of.year),
+                label=str(_("today")) if point.is_now else str(point.as_of.year),
                 x=round(centre - bar / 2, 2),
                 width=round(bar, 2),
                 centre=round(centre, 2),

@@ -2,14 +2,16 @@
 
 Nothing here computes a status, a wastewater state or a KPI figure: those come from
 ``clusters.selectors``, ``markets.selectors`` and the queryset annotations. This module picks
-the districts (through ``registry.scoping``), the dates, and the order of the rows.
+the districts (through ``registry.scoping``), the dates, and the order of the rows. Its one
+dated condition of its own is which market projects were under way at a date
+(``projects_under_way``: markets have no dated rule in ``markets`` yet).
 """
 
 import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from clusters.choices import WASTEWATER_STATE_REASONS, ClusterStatus, WastewaterState
 from clusters.models import IndustrialCluster
@@ -20,12 +22,14 @@ from clusters.selectors import (
     KpiFigures,
     OverdueCluster,
     construction_overdue,
+    target_for,
     wastewater_compliance,
 )
 from dashboard.forms import TREND_START_YEAR
 from markets.choices import ProjectStatus
 from markets.models import Market, MarketProject
 from markets.selectors import MarketStatistics, market_statistics
+from registry.dates import today
 from registry.models import District
 from registry.scoping import districts_in_scope, restrict
 
@@ -173,13 +177,39 @@ def markets(scope: Scope) -> MarketStatistics:
     )
 
 
-def projects_under_way(scope: Scope) -> QuerySet:
-    """Market projects (new, renovation, upgrade, relocation) currently in progress."""
+def projects_under_way(scope: Scope, as_of: datetime.date | None = None) -> QuerySet:
+    """Market projects (new, renovation, upgrade, relocation) under way at ``as_of``.
+
+    Today and after (a projection of today's records): the projects recorded as in
+    progress. At a past date: the projects in progress or completed since that had started
+    on or before it and were not yet completed (a project without a start date cannot be
+    placed at a past date; a cancelled one has no date it stopped)."""
+    now = today()
+    as_of = as_of or now
+    if as_of >= now:
+        condition = Q(status=ProjectStatus.IN_PROGRESS)
+    else:
+        condition = (
+            Q(status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED])
+            & Q(started_on__lte=as_of)
+            & (Q(completed_on__isnull=True) | Q(completed_on__gt=as_of))
+        )
     return (
-        scope.restrict(MarketProject.objects.filter(status=ProjectStatus.IN_PROGRESS))
+        scope.restrict(MarketProject.objects.filter(condition))
         .select_related("market__district")
         .order_by("market__district__code", "market__code", "started_on", "pk")
     )
+
+
+def target_years(days: list[datetime.date]) -> dict[int, int | None]:
+    """For each year of ``days``, the year whose target applies (``clusters.selectors.
+    target_for``, the one home of that rule): the year itself, an earlier year when its
+    target is carried forward, None without a target. One query per distinct year."""
+    years = {}
+    for year in sorted({day.year for day in days}):
+        target = target_for(datetime.date(year, 1, 1))
+        years[year] = target.year if target else None
+    return years
 
 
 def grouped_digits(amount) -> str:
@@ -214,7 +244,14 @@ class Dashboard:
     market_rows: list
     projects: list[MarketProject]
     projects_more: bool
+    #: the year whose target applies, for the year of ``as_of`` and of each trend date
+    target_years: dict[int, int | None] = field(default_factory=dict)
     states: list = field(default_factory=lambda: list(OPERATING_STATES))
+
+    def carried_from(self, day: datetime.date) -> int | None:
+        """The earlier year whose target applies at ``day``, when it is carried forward."""
+        year = self.target_years.get(day.year)
+        return year if year is not None and year != day.year else None
 
 
 def build_dashboard(scope: Scope, as_of: datetime.date, now: datetime.date) -> Dashboard:
@@ -225,7 +262,8 @@ def build_dashboard(scope: Scope, as_of: datetime.date, now: datetime.date) -> D
     district_rows = districts_by_shortfall(compliance.scope, keep_empty=keep_empty)
     not_compliant, not_compliant_more = first_rows(not_compliant_clusters(scope, as_of))
     market_stats = markets(scope)
-    projects, projects_more = first_rows(projects_under_way(scope))
+    projects, projects_more = first_rows(projects_under_way(scope, as_of))
+    trend_points = trend(scope, now)
     for project in projects:
         project.budget_text = (
             grouped_digits(project.budget_vnd) if project.budget_vnd is not None else ""
@@ -237,7 +275,7 @@ def build_dashboard(scope: Scope, as_of: datetime.date, now: datetime.date) -> D
         compliance=compliance,
         district_rows=district_rows,
         empty_district_count=len(compliance.scope.districts) - len(district_rows),
-        trend=trend(scope, now),
+        trend=trend_points,
         overdue=overdue_clusters(scope, as_of),
         not_compliant=[NotCompliantRow(c) for c in not_compliant],
         not_compliant_more=not_compliant_more,
@@ -247,4 +285,5 @@ def build_dashboard(scope: Scope, as_of: datetime.date, now: datetime.date) -> D
         ],
         projects=projects,
         projects_more=projects_more,
+        target_years=target_years([as_of, *(point.as_of for point in trend_points)]),
     )

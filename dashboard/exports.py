@@ -173,7 +173,7 @@ def projects_table(scope: data.Scope, as_of: datetime.date):
             project.started_on,
             project.get_status_display(),
         ]
-        for project in data.projects_under_way(scope)
+        for project in data.projects_under_way(scope, as_of)
     ]
     return header, rows
 

@@ -38,11 +38,13 @@ def parse_as_of(query, default: datetime.date) -> tuple[AsOfForm, datetime.date]
 
 def date_presets(today: datetime.date) -> list[tuple[datetime.date, str]]:
     """Today; the Circular 14/2024 report cut-offs of this and last year; 31 December of
-    past years since the trend's first year — newest first."""
+    past years since the trend's first year — newest first, never after ``today`` (today
+    in Hanoi, ``registry.dates.today``), and a cut-off falling on today only once."""
     presets = [(today, str(_("Today")))]
     for year in (today.year, today.year - 1):
         for day, label in reversed(report_cutoffs(year)):
-            presets.append((day, f"{date_format(day, 'SHORT_DATE_FORMAT')} — {label}"))
+            if day < today:
+                presets.append((day, f"{date_format(day, 'SHORT_DATE_FORMAT')} — {label}"))
     year_end = _("year end")  # outside the f-string, where xgettext can find it
     for year in range(today.year - 1, TREND_START_YEAR - 1, -1):
         day = datetime.date(year, 12, 31)

@@ -28,6 +28,7 @@ def index(request):
         "as_of": as_of,
         "now": now,
         "presets": date_presets(now),
+        "projection": as_of > now,
         "scope": scope,
         "demo": demo_dataset_loaded(),
     }
@@ -57,6 +58,11 @@ def index(request):
             market_status_labels=[s.label for s in MarketStatus],
             market_class_labels=[c.label for c in MarketClass] + [NOT_CLASSIFIED],
             state_labels=[(s.value, s.label) for s in OPERATING_STATES],
+            target_carried_from=dashboard.carried_from(as_of),
+            trend_rows=[
+                {"point": point, "carried_from": dashboard.carried_from(point.as_of)}
+                for point in dashboard.trend
+            ],
             kpi_bar=charts.share_bar(compliance.scope.city),
             city_bar=charts.share_bar(compliance.city.city) if compliance.city else None,
             trend_chart=charts.trend_chart(dashboard.trend),

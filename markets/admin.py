@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from markets.choices import MarketClass
 from markets.models import Market, MarketProject
 from markets.resources import MarketResource
+from registry.admin_display import name_with_code, short_date
 from registry.admin_scoping import (
     DistrictListFilter,
     RegistryModelAdmin,
@@ -78,16 +79,14 @@ def class_check_message(obj) -> str | None:
 class MarketAdmin(RegistryModelAdmin):
     resource_classes = [MarketResource]
     list_display = [
-        "code",
-        "name",
+        "market_column",
         "district",
         "kind",
         "market_class",
         "class_matches_criteria_column",
-        "business_points",
         "status",
     ]
-    list_display_links = ["code", "name"]
+    list_display_links = ["market_column"]
     list_select_related = ["district"]
     list_filter = [DistrictListFilter, "status", "market_class", ClassCheckListFilter, "kind"]
     search_fields = ["code", "name", "address"]
@@ -120,8 +119,14 @@ class MarketAdmin(RegistryModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_class_check()
 
+    @admin.display(description=_("market"), ordering="name")
+    def market_column(self, obj):
+        return name_with_code(obj.name, obj.code)
+
     @admin.display(
-        description=_("class matches criteria"), boolean=True, ordering="class_matches_criteria"
+        description=_("matches criteria"),
+        boolean=True,
+        ordering="class_matches_criteria",
     )
     def class_matches_criteria_column(self, obj):
         return obj.class_matches_criteria
@@ -148,8 +153,28 @@ class MarketAdmin(RegistryModelAdmin):
 
 @admin.register(MarketProject)
 class MarketProjectAdmin(ScopedAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["market", "kind", "status", "budget_vnd", "started_on", "completed_on"]
+    list_display = [
+        "market_column",
+        "kind",
+        "status",
+        "budget_vnd",
+        "started_on_column",
+        "completed_on_column",
+    ]
+    list_display_links = ["market_column"]
     list_select_related = ["market__district"]
     list_filter = [ProjectDistrictListFilter, "kind", "status", "capital_source"]
     search_fields = ["market__code", "market__name"]
     autocomplete_fields = ["market"]
+
+    @admin.display(description=_("market"), ordering="market__name")
+    def market_column(self, obj):
+        return name_with_code(obj.market.name, obj.market.code)
+
+    @admin.display(description=_("started"), ordering="started_on")
+    def started_on_column(self, obj):
+        return short_date(obj.started_on)
+
+    @admin.display(description=_("completed"), ordering="completed_on")
+    def completed_on_column(self, obj):
+        return short_date(obj.completed_on)

@@ -57,9 +57,14 @@ def make_city():
         market_class="3",
         status=MarketStatus.UNDER_RENOVATION,
     )
-    MarketProjectFactory(market=renovating, status="in_progress")
+    # Both under way since before AS_OF.
     MarketProjectFactory(
-        market=MarketFactory(code="HK-3", district=district("002")), status="in_progress"
+        market=renovating, status="in_progress", started_on=datetime.date(2022, 3, 1)
+    )
+    MarketProjectFactory(
+        market=MarketFactory(code="HK-3", district=district("002")),
+        status="in_progress",
+        started_on=datetime.date(2023, 1, 15),
     )
 
 
