@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from clusters.choices import WASTEWATER_STATE_REASONS, ClusterStatus, WastewaterState
 from clusters.models import IndustrialCluster
@@ -26,7 +26,6 @@ from clusters.selectors import (
     wastewater_compliance,
 )
 from dashboard.forms import TREND_START_YEAR
-from markets.choices import ProjectStatus
 from markets.models import Market, MarketProject
 from markets.selectors import MarketStatistics, market_statistics
 from registry.dates import today
@@ -178,24 +177,10 @@ def markets(scope: Scope) -> MarketStatistics:
 
 
 def projects_under_way(scope: Scope, as_of: datetime.date | None = None) -> QuerySet:
-    """Market projects (new, renovation, upgrade, relocation) under way at ``as_of``.
-
-    Today and after (a projection of today's records): the projects recorded as in
-    progress. At a past date: the projects in progress or completed since that had started
-    on or before it and were not yet completed (a project without a start date cannot be
-    placed at a past date; a cancelled one has no date it stopped)."""
+    """Market projects under way at ``as_of`` (``MarketProjectQuerySet.under_way_at``)."""
     now = today()
-    as_of = as_of or now
-    if as_of >= now:
-        condition = Q(status=ProjectStatus.IN_PROGRESS)
-    else:
-        condition = (
-            Q(status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED])
-            & Q(started_on__lte=as_of)
-            & (Q(completed_on__isnull=True) | Q(completed_on__gt=as_of))
-        )
     return (
-        scope.restrict(MarketProject.objects.filter(condition))
+        scope.restrict(MarketProject.objects.under_way_at(as_of or now, today=now))
         .select_related("market__district")
         .order_by("market__district__code", "market__code", "started_on", "pk")
     )

@@ -19,7 +19,7 @@ from markets.choices import (
     ProjectKind,
     ProjectStatus,
 )
-from markets.querysets import MarketQuerySet
+from markets.querysets import MarketProjectQuerySet, MarketQuerySet
 from registry.fields import CODE_REGEX, CodeField, choice_in, dates_in_order
 from registry.models import District, DistrictRecord, VersionedModel
 
@@ -169,6 +169,7 @@ class MarketProject(VersionedModel):
     )
     note = models.TextField(_("note"), blank=True)
 
+    objects = MarketProjectQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,9 +1,10 @@
-"""The market class criteria of Decree 60/2024/NĐ-CP, as a queryset annotation."""
+"""Read rules over markets as queryset methods: the market class criteria of Decree
+60/2024/NĐ-CP, and the market projects under way at a date."""
 
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 
-from markets.choices import Construction, MarketClass
+from markets.choices import Construction, MarketClass, ProjectStatus
 
 #: Over this many business points (and permanently built) is class 1.
 CLASS_1_MIN_POINTS_EXCLUSIVE = 400
@@ -40,4 +41,21 @@ class MarketQuerySet(models.QuerySet):
                 default=Value(False),
                 output_field=models.BooleanField(null=True),
             )
+        )
+
+
+class MarketProjectQuerySet(models.QuerySet):
+    def under_way_at(self, as_of, *, today):
+        """The projects (new, renovation, upgrade, relocation) under way at ``as_of``.
+
+        From ``today`` on (a projection of today's records): those recorded as in progress.
+        At a past date: those in progress or completed since that had started on or before it
+        and were not yet completed (a project without a start date cannot be placed at a past
+        date; a cancelled one has no date it stopped)."""
+        if as_of >= today:
+            return self.filter(status=ProjectStatus.IN_PROGRESS)
+        return self.filter(
+            Q(status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED])
+            & Q(started_on__lte=as_of)
+            & (Q(completed_on__isnull=True) | Q(completed_on__gt=as_of))
         )
