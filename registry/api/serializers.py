@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 
@@ -17,6 +17,7 @@ from markets.choices import MarketClass, MarketStatus
 from markets.selectors import UNCLASSIFIED
 from registry.api.exceptions import django_validation_error_detail
 from registry.fields import CodeField
+from registry.formats import DATE_INVALID_MESSAGE
 from registry.models import District
 
 
@@ -181,7 +182,13 @@ class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(
         required=False,
         validators=[validate_as_of],
-        help_text=_("The date the rules are evaluated at (YYYY-MM-DD); default today in Hanoi."),
+        # Typed by people: day first (DD/MM/YYYY) or ISO, never month first (registry.formats).
+        input_formats=["%d/%m/%Y", ISO_8601],
+        error_messages={"invalid": DATE_INVALID_MESSAGE},
+        help_text=_(
+            "The date the rules are evaluated at (DD/MM/YYYY or YYYY-MM-DD); "
+            "default today in Hanoi."
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from registry.dates import report_cutoffs
+from registry.formats import DATE_INPUT_FORMATS
 
 #: The first year-end the trend shows (the target was set in January 2021 for 2021).
 TREND_START_YEAR = 2020
@@ -20,11 +21,13 @@ class AsOfForm(forms.Form):
     as_of = forms.DateField(
         label=_("Date"),
         required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "invalid": _("Enter a valid date, for example 2021-12-31."),
-        },
+        # Day first as everywhere (registry.formats); a text box, not the browser's date
+        # picker, which an English-language browser shows month first.
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"placeholder": _("DD/MM/YYYY"), "inputmode": "numeric", "size": 10},
+        ),
     )
 
     def clean_as_of(self):
@@ -33,8 +36,8 @@ class AsOfForm(forms.Form):
             raise forms.ValidationError(
                 _("Choose a date between %(earliest)s and %(latest)s."),
                 params={
-                    "earliest": EARLIEST.isoformat(),
-                    "latest": LATEST.isoformat(),
+                    "earliest": date_format(EARLIEST, "SHORT_DATE_FORMAT"),
+                    "latest": date_format(LATEST, "SHORT_DATE_FORMAT"),
                 },
             )
         return value
