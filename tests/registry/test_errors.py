@@ -88,9 +88,7 @@ def test_403_page_and_json(client):
         "You do not have permission",
     )
     assert_html_page(client.get("/forbidden/"), 403, '<html lang="vi">')
-    assert_json_error(
-        client.get("/api/v1/forbidden/", HTTP_COOKIE=ENGLISH), 403, "permission"
-    )
+    assert_json_error(client.get("/api/v1/forbidden/", HTTP_COOKIE=ENGLISH), 403, "permission")
 
 
 def test_400_for_a_host_not_allowed(client):
@@ -103,9 +101,7 @@ def test_too_large_a_form_is_refused_with_the_limit(client):
     big = {"note": "x" * (1024 * 1024 + 10)}
     response = client.post("/form/", big, HTTP_COOKIE=ENGLISH)
     assert_html_page(response, 413, "too large", "1.0 MB")
-    assert_json_error(
-        client.post("/api/v1/form/", big, HTTP_COOKIE=ENGLISH), 413, "at most 1.0 MB"
-    )
+    assert_json_error(client.post("/api/v1/form/", big, HTTP_COOKIE=ENGLISH), 413, "at most 1.0 MB")
     # Under the limit the same form goes through.
     assert client.post("/form/", {"note": "x" * 1000}).status_code == 200
 
@@ -128,9 +124,7 @@ def test_production_limits_are_set():
 
 def test_csrf_failure_explains_what_to_do():
     client = Client(enforce_csrf_checks=True)
-    response = client.post(
-        "/admin/login/", {"username": "a", "password": "b"}, HTTP_COOKIE=ENGLISH
-    )
+    response = client.post("/admin/login/", {"username": "a", "password": "b"}, HTTP_COOKIE=ENGLISH)
     assert_html_page(response, 403, "The form has expired", "Reload the page")
 
 
