@@ -25,7 +25,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py load_demo
-	$(PY) manage.py demo_login
+	$(PY) manage.py demo_login --base-url "http://$(HOST):$(PORT)/"
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"

@@ -183,6 +183,15 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
         for warning in obj.warnings:
             messages.warning(request, warning)
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Inspections typed in the inline: the same soft-rule warnings as on their own form.
+        for inspection in getattr(formset, "new_objects", []) + [
+            obj for obj, _changed in getattr(formset, "changed_objects", [])
+        ]:
+            for warning in getattr(inspection, "warnings", []):
+                messages.warning(request, warning)
+
 
 @admin.register(WastewaterInspection)
 class WastewaterInspectionAdmin(RegistryModelAdmin):
@@ -199,3 +208,8 @@ class WastewaterInspectionAdmin(RegistryModelAdmin):
     @admin.display(description=_("district"), ordering="cluster__district__code")
     def district_column(self, obj):
         return obj.cluster.district
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for warning in obj.warnings:
+            messages.warning(request, warning)

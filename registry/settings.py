@@ -347,6 +347,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("registry.locale.VietnameseFirstLocaleMiddleware") + 1,
     "registry.limits.RequestSizeLimitMiddleware",
 )
+# The project's 404 page also with DEBUG on (the demo of `make run`), see registry.errors.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("registry.limits.RequestSizeLimitMiddleware") + 1,
+    "registry.errors.NotFoundPageMiddleware",
+)
 
 # Logging: everything to stdout, one line per record, for the process manager / journald.
 LOGGING = {
