@@ -49,7 +49,7 @@ def test_every_cluster_date_and_the_inline_read_day_first(
     data = cluster_form_data(
         code="CCN-NGAY", name="Ngày", district=str(dong_anh.pk), wwtp_standard="qcvn40_2011_b"
     )
-    data.update({name: "01/06/2020" for name in CLUSTER_DATES})
+    data.update(dict.fromkeys(CLUSTER_DATES, "01/06/2020"))
     data.update(inline_inspection("15/03/2021"))
     response = client.post(reverse("admin:clusters_industrialcluster_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
