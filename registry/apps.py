@@ -8,6 +8,8 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Districts and targets")
 
     def ready(self):
+        from registry import admin_i18n
         from registry.formats import install_date_messages
 
         install_date_messages()
+        admin_i18n.install()

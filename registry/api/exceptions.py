@@ -49,6 +49,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(
             _("There is no record at this address, or it is not in your districts.")
         )
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse"):
+        # DRF's message carries Python's English explanation of where the JSON broke.
+        exc = exceptions.ParseError(
+            _("The request body is not valid JSON: check its quotes, commas and brackets.")
+        )
     elif isinstance(exc, StaleVersionError):
         exc = PreconditionFailed()
     elif isinstance(exc, ProtectedError | RestrictedError):

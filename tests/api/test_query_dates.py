@@ -102,3 +102,53 @@ def test_browser_language_does_not_switch_the_api_to_english(api):
     )
     assert response.json()["inspected_after"] == [EXPECTED_FORM_VI]
     assert response["Content-Language"] == "vi"
+
+
+def messages_of(payload):
+    if isinstance(payload, dict):
+        for value in payload.values():
+            yield from messages_of(value)
+    elif isinstance(payload, list):
+        for value in payload:
+            yield from messages_of(value)
+    elif isinstance(payload, str):
+        yield payload
+
+
+def test_api_errors_are_all_vietnamese_by_default(api, superuser):
+    from tests.admin.test_no_english import is_english
+
+    anonymous = APIClient()
+    bad_token = APIClient()
+    bad_token.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    cluster = ClusterFactory(district=district("017"))
+    answers = [
+        anonymous.get(reverse("api:cluster-list"), HTTP_ACCEPT_LANGUAGE="en-US"),
+        bad_token.get(reverse("api:cluster-list")),
+        api.get(reverse("api:cluster-list"), {"page": "abc"}),
+        api.get(reverse("api:cluster-detail", kwargs={"code": "CCN-KHONG-CO"})),
+        api.post(
+            reverse("api:cluster-list"),
+            {"code": "X" * 40, "name": "", "district": "999", "area_ha": "abc", "x": [1]},
+            format="json",
+        ),
+        api.post(reverse("api:cluster-list"), "code=1", content_type="text/plain"),
+        api.post(reverse("api:cluster-list"), "{not json", content_type="application/json"),
+        api.patch(
+            reverse("api:cluster-detail", kwargs={"code": cluster.code}),
+            {"established_on": "01/06/2020", "tenant_count": "many"},
+            format="json",
+        ),
+        api.post(
+            reverse("api:inspection-list"),
+            {"cluster": 12, "inspected_on": "x", "result": "great", "standard": None},
+            format="json",
+        ),
+    ]
+    english = {}
+    for response in answers:
+        assert 400 <= response.status_code < 500, response.content
+        found = [text for text in messages_of(response.json()) if is_english(text)]
+        if found:
+            english[response.request["PATH_INFO"]] = found
+    assert not english, english
