@@ -235,7 +235,8 @@ class WastewaterInspection(VersionedModel):
         ]
 
     def __str__(self):
-        return f"{self.inspected_on} — {self.get_result_display()}"
+        day = date_format(self.inspected_on, "SHORT_DATE_FORMAT") if self.inspected_on else "—"
+        return f"{day} — {self.get_result_display()}"
 
     @property
     def warnings(self) -> list[str]:
