@@ -36,7 +36,7 @@ migrate: install
 
 demo: migrate
 	$(DEV) $(PY) manage.py load_demo
-	$(DEV) $(PY) manage.py demo_login
+	$(DEV) $(PY) manage.py demo_login --base-url "http://$(HOST):$(PORT)/"
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"

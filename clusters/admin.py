@@ -256,6 +256,15 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
         for warning in obj.warnings:
             messages.warning(request, warning)
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Inspections typed in the inline: the same soft-rule warnings as on their own form.
+        for inspection in getattr(formset, "new_objects", []) + [
+            obj for obj, _changed in getattr(formset, "changed_objects", [])
+        ]:
+            for warning in getattr(inspection, "warnings", []):
+                messages.warning(request, warning)
+
 
 @admin.register(WastewaterInspection)
 class WastewaterInspectionAdmin(RegistryModelAdmin):
@@ -292,3 +301,8 @@ class WastewaterInspectionAdmin(RegistryModelAdmin):
     @admin.display(description=_("inspected on"), ordering="inspected_on")
     def inspected_on_column(self, obj):
         return short_date(obj.inspected_on)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for warning in obj.warnings:
+            messages.warning(request, warning)

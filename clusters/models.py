@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -243,7 +244,35 @@ class WastewaterInspection(VersionedModel):
         ]
 
     def __str__(self):
-        return f"{self.inspected_on} — {self.get_result_display()}"
+        day = date_format(self.inspected_on, "SHORT_DATE_FORMAT") if self.inspected_on else "—"
+        return f"{day} — {self.get_result_display()}"
+
+    @property
+    def warnings(self) -> list[str]:
+        """Soft rules: an inspection dated before its cluster's establishment decision or
+        before its treatment plant operated is kept, but can never count as evidence of the
+        wastewater state (DESIGN.md section 4: evidence is dated from the plant's operation)."""
+        cluster = self.cluster if self.cluster_id else None
+        if cluster is None or self.inspected_on is None:
+            return []
+        params = {"date": date_format(self.inspected_on, "SHORT_DATE_FORMAT")}
+        if cluster.established_on and self.inspected_on < cluster.established_on:
+            params["since"] = date_format(cluster.established_on, "SHORT_DATE_FORMAT")
+            message = _(
+                "The inspection of %(date)s is dated before the cluster's establishment "
+                "decision (%(since)s): it was saved, but it will not count as evidence of the "
+                "wastewater state. Please check the date."
+            )
+        elif cluster.wwtp_operating_since and self.inspected_on < cluster.wwtp_operating_since:
+            params["since"] = date_format(cluster.wwtp_operating_since, "SHORT_DATE_FORMAT")
+            message = _(
+                "The inspection of %(date)s is dated before the treatment plant began "
+                "operating (%(since)s): it was saved, but it will not count as evidence of the "
+                "wastewater state. Please check the date."
+            )
+        else:
+            return []
+        return [message % params]
 
     def clean(self):
         super().clean()

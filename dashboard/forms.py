@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from registry.dates import report_cutoffs, validate_as_of
+from registry.formats import DATE_INPUT_FORMATS
 
 #: The first year-end the trend shows (the target was set in January 2021 for 2021).
 TREND_START_YEAR = 2020
@@ -17,11 +18,13 @@ class AsOfForm(forms.Form):
         label=_("Date"),
         required=False,
         validators=[validate_as_of],
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "invalid": _("Enter a valid date, for example 2021-12-31."),
-        },
+        # Day first as everywhere (registry.formats); a text box, not the browser's date
+        # picker, which an English-language browser shows month first.
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"placeholder": _("DD/MM/YYYY"), "inputmode": "numeric", "size": 10},
+        ),
     )
 
 

@@ -7,7 +7,7 @@ the same shape whether the error came from a view or from the request cycle arou
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
@@ -111,3 +111,32 @@ def csrf_failure(request, reason=""):
             "Reload the page, then send the form again."
         ),
     )
+
+
+class NotFoundPageMiddleware:
+    """The project's own 404 page even with ``DEBUG`` on.
+
+    ``make run`` serves the demo with ``DJANGO_DEBUG=1``, and then Django answers a 404 with
+    its English technical page listing every URL pattern — the first thing a demoed official
+    sees when opening another district's record. With ``DEBUG`` off Django already uses
+    ``page_not_found`` (handler404); this does the same with it on.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+        ):
+            # No URL pattern matched: Django's technical "Page not found" with the URL list.
+            return page_not_found(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None

@@ -20,6 +20,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from registry import formats as registry_formats
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -89,7 +91,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Vietnamese unless the user chose English (the language cookie); Accept-Language ignored.
+    "registry.locale.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,6 +149,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The site opens in Vietnamese whatever the browser's Accept-Language says; English only when
+# the user picks it in the header (Django's set_language), kept a year in this cookie.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Dates day first in every language (registry/formats/): DD/MM/YYYY, ISO accepted, never
+# month first; shown back as DD/MM/YYYY.
+FORMAT_MODULE_PATH = ["registry.formats"]
+DATE_INPUT_FORMATS = registry_formats.DATE_INPUT_FORMATS
+DATETIME_INPUT_FORMATS = registry_formats.DATETIME_INPUT_FORMATS
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -334,8 +346,13 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FILES", 10
 # registry.limits before anything reads the body, like every other body against the limit above.
 REGISTRY_MAX_UPLOAD_BYTES = env_int("REGISTRY_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    MIDDLEWARE.index("registry.locale.VietnameseFirstLocaleMiddleware") + 1,
     "registry.limits.RequestSizeLimitMiddleware",
+)
+# The project's 404 page also with DEBUG on (the demo of `make run`), see registry.errors.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("registry.limits.RequestSizeLimitMiddleware") + 1,
+    "registry.errors.NotFoundPageMiddleware",
 )
 
 # Logging: everything to stdout, one line per record, for the process manager / journald.

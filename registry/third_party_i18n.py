@@ -135,4 +135,141 @@ MODEL_NAMES = [
     gettext_noop("access attempt expirations"),
 ]
 
-__all__ = ["DJANGO_ADMIN", "IMPORT_EXPORT", "MODEL_NAMES", "SIMPLE_HISTORY"]
+#: Django's own (core, admin, auth) strings that its Vietnamese catalogue lacks, or has only
+#: as a singular while Django 5 asks with ngettext.
+DJANGO = [
+    gettext_noop("Sessions"),
+    gettext_noop("Messages"),
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below."),
+    ngettext_lazy("Please submit at most %(num)d form.", "Please submit at most %(num)d forms."),
+    ngettext_lazy("Please submit at least %(num)d form.", "Please submit at least %(num)d forms."),
+    gettext_noop("Enter a complete value."),
+    gettext_noop(
+        "ManagementForm data is missing or has been tampered with. Missing fields: "
+        "%(field_names)s. You may need to file a bug report if the issue persists."
+    ),
+    gettext_noop("The inline value did not match the parent instance."),
+    gettext_noop("“%(pk)s” is not a valid value."),
+    gettext_noop("Null characters are not allowed."),
+    gettext_noop("Constraint “%(name)s” is violated."),
+    gettext_noop("That page number is not an integer"),
+    gettext_noop("That page number is less than 1"),
+    gettext_noop("That page contains no results"),
+    gettext_noop(
+        "%(datetime)s couldn’t be interpreted in time zone %(current_timezone)s; it may be "
+        "ambiguous or it may not exist."
+    ),
+    gettext_noop("Reset password"),
+    gettext_noop("Set password: %s"),
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Password-based authentication was disabled."),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    gettext_noop("Enable password-based authentication for this user by setting a password."),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. If disabled, "
+        "they may still be able to authenticate using other backends, such as Single Sign-On "
+        "or LDAP."
+    ),
+    gettext_noop("Conflicting form data submitted. Please try again."),
+    gettext_noop(
+        "This action will <strong>enable</strong> password-based authentication for this user."
+    ),
+    gettext_noop(
+        "Enter a valid username. This value may contain only unaccented lowercase a-z and "
+        "uppercase A-Z letters, numbers, and @/./+/-/_ characters."
+    ),
+]
+
+#: django-axes' field, fieldset and action names (its catalogue has no Vietnamese).
+AXES = [
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Access lock out"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Clean up expired attempts"),
+    gettext_noop("Not set"),
+    gettext_noop("Attempt Remaining"),
+    gettext_noop("Account locked: too many login attempts. Please try again later."),
+    gettext_noop(
+        "Account locked: too many login attempts. Contact an admin to unlock your account."
+    ),
+]
+
+#: Django REST framework's messages that its Vietnamese catalogue lacks (API errors come in
+#: one language: the request's).
+REST_FRAMEWORK = [
+    gettext_noop('"{input}" is not a valid choice.'),
+    gettext_noop("A valid integer is required."),
+    gettext_noop("A valid number is required."),
+    gettext_noop("A server error occurred."),
+    gettext_noop("Authentication credentials were not provided."),
+    gettext_noop("Could not satisfy the request Accept header."),
+    gettext_noop("Datetime has wrong format. Use one of these formats instead: {format}."),
+    gettext_noop("Datetime value out of range."),
+    gettext_noop("Ensure that there are no more than {max_decimal_places} decimal places."),
+    gettext_noop("Ensure that there are no more than {max_digits} digits in total."),
+    gettext_noop(
+        "Ensure that there are no more than {max_whole_digits} digits before the decimal point."
+    ),
+    gettext_noop("Ensure this field has at least {min_length} characters."),
+    gettext_noop("Ensure this field has no more than {max_length} characters."),
+    gettext_noop("Ensure this value is greater than or equal to {min_value}."),
+    gettext_noop("Ensure this value is less than or equal to {max_value}."),
+    gettext_noop("Expected a date but got a datetime."),
+    gettext_noop('Expected a dictionary of items but got type "{input_type}".'),
+    gettext_noop('Expected a list of items but got type "{input_type}".'),
+    gettext_noop("Incorrect authentication credentials."),
+    gettext_noop("Incorrect type. Expected pk value, received {data_type}."),
+    gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
+    gettext_noop("Invalid input."),
+    gettext_noop("Invalid page."),
+    gettext_noop('Invalid pk "{pk_value}" - object does not exist.'),
+    gettext_noop("Invalid token header. No credentials provided."),
+    gettext_noop("Invalid token header. Token string should not contain invalid characters."),
+    gettext_noop("Invalid token header. Token string should not contain spaces."),
+    gettext_noop("Invalid token."),
+    gettext_noop("Invalid value."),
+    gettext_noop("Malformed request."),
+    gettext_noop("Must be a valid boolean."),
+    gettext_noop("Not a valid string."),
+    gettext_noop("Object with {slug_name}={value} does not exist."),
+    gettext_noop("Request was throttled."),
+    gettext_noop("String value too large."),
+    gettext_noop("The fields {field_names} must make a unique set."),
+    gettext_noop("This dictionary may not be empty."),
+    gettext_noop("This field may not be null."),
+    gettext_noop("This field must be unique."),
+    gettext_noop("This selection may not be empty."),
+    gettext_noop("This value does not match the required pattern."),
+    gettext_noop('Unsupported media type "{media_type}" in request.'),
+    gettext_noop("A page number within the paginated result set."),
+    gettext_noop("Number of results to return per page."),
+    gettext_noop("Which field to use when ordering the results."),
+    gettext_noop("A search term."),
+    ngettext_lazy("Expected available in {wait} second.", "Expected available in {wait} seconds."),
+]
+
+__all__ = [
+    "AXES",
+    "DJANGO",
+    "DJANGO_ADMIN",
+    "IMPORT_EXPORT",
+    "MODEL_NAMES",
+    "REST_FRAMEWORK",
+    "SIMPLE_HISTORY",
+]

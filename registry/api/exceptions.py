@@ -3,7 +3,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
@@ -43,6 +43,17 @@ def exception_handler(exc, context):
     """DRF's handler, plus the model-level errors a write can raise."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(django_validation_error_detail(exc))
+    elif isinstance(exc, Http404):
+        # Django's message names the model's class ("No IndustrialCluster matches the given
+        # query.") and is never translated.
+        exc = exceptions.NotFound(
+            _("There is no record at this address, or it is not in your districts.")
+        )
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse"):
+        # DRF's message carries Python's English explanation of where the JSON broke.
+        exc = exceptions.ParseError(
+            _("The request body is not valid JSON: check its quotes, commas and brackets.")
+        )
     elif isinstance(exc, StaleVersionError):
         exc = PreconditionFailed()
     elif isinstance(exc, ProtectedError | RestrictedError):

@@ -6,11 +6,12 @@ import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 
 from registry.api.exceptions import django_validation_error_detail
 from registry.dates import validate_as_of
 from registry.fields import CodeField
+from registry.formats import DATE_INVALID_MESSAGE
 from registry.models import District
 
 
@@ -95,7 +96,13 @@ class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(
         required=False,
         validators=[validate_as_of],
-        help_text=_("The date the rules are evaluated at (YYYY-MM-DD); default today in Hanoi."),
+        # Typed by people: day first (DD/MM/YYYY) or ISO, never month first (registry.formats).
+        input_formats=["%d/%m/%Y", ISO_8601],
+        error_messages={"invalid": DATE_INVALID_MESSAGE},
+        help_text=_(
+            "The date the rules are evaluated at (DD/MM/YYYY or YYYY-MM-DD); "
+            "default today in Hanoi."
+        ),
     )
 
 

@@ -28,6 +28,14 @@ from registry.dates import today
 from registry.scoping import can_access_district, restrict
 
 
+def with_warnings(data, instance):
+    """A write's answer: the record, plus ``warnings`` — the soft rules of the model
+    (``instance.warnings``: accepted, but to double-check) — when the model has them."""
+    if not hasattr(type(instance), "warnings"):
+        return data
+    return {**data, "warnings": [str(message) for message in instance.warnings]}
+
+
 def as_of_from(request) -> datetime.date:
     """``?as_of=`` of the request (400 with a clear message when it is not a date), or today."""
     params = AsOfQuerySerializer(data=request.query_params)
@@ -154,7 +162,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)
         response = Response(
-            serializer.data,
+            with_warnings(serializer.data, serializer.instance),
             status=status.HTTP_201_CREATED,
             headers=self.get_success_headers(serializer.data),
         )
@@ -169,7 +177,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         self.perform_update(serializer)
-        response = Response(serializer.data)
+        response = Response(with_warnings(serializer.data, serializer.instance))
         response["ETag"] = etag_for(serializer.instance)
         return response
 

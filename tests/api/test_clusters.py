@@ -123,7 +123,7 @@ class TestClusterSpecifics:
             reverse("api:cluster-list"),
             reverse("api:cluster-detail", kwargs={"code": cluster.code}),
         ):
-            for bad in ("31/12/2021", "2021-02-30", "0001-01-01", "9999-12-31"):
+            for bad in ("12/31/2021", "2021-02-30", "0001-01-01", "9999-12-31"):
                 response = client.get(url, {"as_of": bad})
                 assert response.status_code == 400, bad
                 assert "as_of" in response.json()

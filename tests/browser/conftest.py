@@ -38,10 +38,17 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(params=["en-US", "vi-VN"])
+def locale(request):
+    """The browser's language: every browser test runs with Chromium's default
+    ``Accept-Language: en-US`` and with Vietnamese; the site is Vietnamese in both."""
+    return request.param
+
+
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh page in Vietnamese; fails the test on any request that leaves the server."""
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+def page(browser, live_server, locale):
+    """A fresh page; fails the test on any request that leaves the server."""
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     outside = []

@@ -21,6 +21,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", help="Password to set (default: DEMO_PASSWORD or random)")
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000/",
+            help="The address the site is served at, printed with the sign-in "
+            "(`make run` passes http://$(HOST):$(PORT)/)",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -47,9 +53,10 @@ class Command(BaseCommand):
         if group is not None:
             staff.groups.add(group)
 
+        admin_url = options["base_url"].rstrip("/") + "/admin/"
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo sign-in at http://127.0.0.1:8000/admin/\n"
+                f"Demo sign-in at {admin_url}\n"
                 f"  department view (superuser): demo / {password}\n"
                 f"  district staff of {district.name}: demo-donganh / {password}"
             )
