@@ -93,6 +93,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the user chose English (the language cookie); Accept-Language ignored.
     "registry.locale.VietnameseFirstLocaleMiddleware",
+    # Bodies over the request limits (below) refused before anything reads them, with a
+    # message in the visitor's language.
+    "registry.limits.RequestSizeLimitMiddleware",
+    # The project's 404 page also with DEBUG on (the demo of `make run`), see registry.errors.
+    "registry.errors.NotFoundPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -345,15 +350,6 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FILES", 10
 # A whole multipart upload (a spreadsheet import), in bytes; checked on Content-Length by
 # registry.limits before anything reads the body, like every other body against the limit above.
 REGISTRY_MAX_UPLOAD_BYTES = env_int("REGISTRY_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("registry.locale.VietnameseFirstLocaleMiddleware") + 1,
-    "registry.limits.RequestSizeLimitMiddleware",
-)
-# The project's 404 page also with DEBUG on (the demo of `make run`), see registry.errors.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("registry.limits.RequestSizeLimitMiddleware") + 1,
-    "registry.errors.NotFoundPageMiddleware",
-)
 
 # Logging: everything to stdout, one line per record, for the process manager / journald.
 LOGGING = {
