@@ -18,12 +18,12 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from clusters.models import IndustrialCluster, WastewaterInspection
 from markets.models import Market
 from registry.models import ThrottleWindow
+from registry.tokens import ApiToken
 from tests.factories import (
     ClusterFactory,
     InspectionFactory,
@@ -163,8 +163,8 @@ class Matrix:
 def api_client(user) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, key = ApiToken.issue(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
