@@ -16,7 +16,6 @@ one and not the other fails a test instead of silently not rendering.
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.response import Response
 
 from clusters.models import IndustrialCluster
 from clusters.selectors import (
@@ -184,6 +183,7 @@ class WastewaterComplianceView(StatsView):
 
     required_permissions = ["clusters.view_industrialcluster"]
     query_serializer_class = KpiQuerySerializer
+    csv_name = "wastewater-compliance"
 
     @extend_schema(parameters=[KpiQuerySerializer], responses=ComplianceKpiSerializer)
     def get(self, request):
@@ -191,7 +191,16 @@ class WastewaterComplianceView(StatsView):
         kpi = wastewater_compliance(
             as_of=params.get("as_of") or today(), districts=self.districts(request, params)
         )
-        return Response(render_kpi(kpi))
+        return self.respond(render_kpi(kpi))
+
+    def csv_rows(self, data):
+        """The total over the districts covered (district left empty), then each district."""
+        as_of = data["as_of"]
+        total = {key: value for key, value in data.items() if key not in ("as_of", "districts")}
+        return [
+            {"as_of": as_of, "district": "", "name": str(_("Total")), **total},
+            *({"as_of": as_of, **row} for row in data["districts"]),
+        ]
 
 
 class ConstructionOverdueView(StatsView):
@@ -200,6 +209,7 @@ class ConstructionOverdueView(StatsView):
 
     required_permissions = ["clusters.view_industrialcluster"]
     query_serializer_class = OverdueQuerySerializer
+    csv_name = "construction-overdue"
 
     @extend_schema(parameters=[OverdueQuerySerializer], responses=ConstructionOverdueSerializer)
     def get(self, request):
@@ -210,7 +220,7 @@ class ConstructionOverdueView(StatsView):
         overdue = construction_overdue(
             as_of=params.get("as_of"), months=params.get("months"), clusters=clusters
         )
-        return Response(
+        return self.respond(
             {
                 "as_of": overdue.as_of.isoformat(),
                 "months": overdue.months,
@@ -218,3 +228,9 @@ class ConstructionOverdueView(StatsView):
                 "results": OverdueClusterSerializer(overdue.clusters, many=True).data,
             }
         )
+
+    csv_columns = ["as_of", "months", *OverdueClusterSerializer().fields]
+
+    def csv_rows(self, data):
+        """One row a cluster."""
+        return [{"as_of": data["as_of"], "months": data["months"], **r} for r in data["results"]]

@@ -8,7 +8,6 @@ serializers that render it and describe it in the OpenAPI document.
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.response import Response
 
 from markets.choices import MarketClass, MarketStatus
 from markets.models import Market
@@ -71,6 +70,7 @@ class MarketStatisticsView(StatsView):
 
     required_permissions = ["markets.view_market"]
     query_serializer_class = MarketStatsQuerySerializer
+    csv_name = "markets"
 
     @extend_schema(parameters=[MarketStatsQuerySerializer], responses=MarketStatisticsSerializer)
     def get(self, request):
@@ -79,4 +79,9 @@ class MarketStatisticsView(StatsView):
             markets=restrict(Market.objects.all(), request.user),
             districts=self.districts(request, params),
         )
-        return Response(MarketStatisticsSerializer(stats).data)
+        return self.respond(MarketStatisticsSerializer(stats).data)
+
+    def csv_rows(self, data):
+        """The total over the districts covered (district left empty), then each district."""
+        total = {key: value for key, value in data.items() if key != "districts"}
+        return [{"district": "", "name": str(_("Total")), **total}, *data["districts"]]
