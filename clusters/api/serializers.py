@@ -94,4 +94,6 @@ class InspectionSerializer(ModelCleanSerializer):
             "reference",
             "exceeded_parameters",
             "note",
+            "updated_at",
         ]
+        read_only_fields = ["updated_at"]

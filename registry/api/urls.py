@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from registry.api import views
+from registry.api.deletions import DeletionsView
 from registry.api.exceptions import not_found
 
 router = SimpleRouter()
@@ -18,6 +19,7 @@ v1 = [
     path("", include(router.urls)),
     path("", include("clusters.api.urls")),
     path("", include("markets.api.urls")),
+    path("deletions/", DeletionsView.as_view(), name="deletions"),
 ]
 
 app_name = "api"
