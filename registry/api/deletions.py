@@ -22,6 +22,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from registry.api.ratelimit import RateLimitHeadersMixin
 from registry.api.renderers import CSVRenderer, FormatParameterFirst
 from registry.models import District
 from registry.scoping import visible_districts
@@ -80,7 +81,7 @@ class DeletionSerializer(serializers.Serializer):
     deleted_at = serializers.DateTimeField(help_text=_("When it was deleted."))
 
 
-class DeletionsView(ListAPIView):
+class DeletionsView(RateLimitHeadersMixin, ListAPIView):
     """Records deleted, oldest first: the other half of a sync (the lists'
     ``updated_since`` gives what was added or changed). Keep the ``deleted_at`` of the last row
     and ask ``since`` it next time: rows at that very moment come again (the same deletions).

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api.permissions import HasViewPermissions
+from registry.api.ratelimit import RateLimitHeadersMixin
 from registry.api.renderers import CSVRenderer, FormatParameterFirst
 from registry.api.serializers import DistrictSerializer
 from registry.api.viewsets import RegistryViewSet
@@ -28,7 +29,7 @@ class DistrictViewSet(RegistryViewSet):
     csv_name = "districts"
 
 
-class StatsView(APIView):
+class StatsView(RateLimitHeadersMixin, APIView):
     """A read-only statistics endpoint: validated query parameters, the caller's districts.
 
     JSON, or CSV (``?format=csv`` or ``Accept: text/csv``): the view's ``csv_rows`` turns
