@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 
 from registry.api import views
 from registry.api.deletions import DeletionsView
+from registry.api.docs import offline
 from registry.api.exceptions import not_found
 
 router = SimpleRouter()
@@ -26,7 +27,14 @@ app_name = "api"
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", offline(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    path(
+        "redoc/",
+        # Without drf-spectacular's Google Fonts links (templates/api/redoc.html).
+        offline(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
+        name="redoc",
+    ),
     re_path(r"^", not_found),
 ]
