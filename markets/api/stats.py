@@ -66,7 +66,9 @@ class MarketStatisticsSerializer(MarketCountsSerializer):
 
 
 class MarketStatisticsView(StatsView):
-    """Markets counted by current status, by class and by district."""
+    """Markets counted by their current status and by class (1, 2, 3 under Decree
+    60/2024/NĐ-CP, or unclassified): the total over the districts you see, and each of them
+    (only one with ``district``). ``?format=csv`` gives a total row and one row a district."""
 
     required_permissions = ["markets.view_market"]
     query_serializer_class = MarketStatsQuerySerializer
