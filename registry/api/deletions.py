@@ -16,7 +16,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -101,6 +101,10 @@ class DeletionsView(RateLimitHeadersMixin, ListAPIView):
         if not allowed:
             raise PermissionDenied()
         if wanted:
+            if wanted not in SOURCES:
+                raise ValidationError(
+                    {"model": [_("Give one of: %(kinds)s.") % {"kinds": ", ".join(SOURCES)}]}
+                )
             allowed = [s for s in allowed if s.name == wanted]
         return allowed
 

@@ -107,6 +107,8 @@ def test_deletions_are_scoped_to_districts_and_permissions():
 
 def test_deletions_bad_input_and_csv(city_reader):
     assert city_reader.get(DELETIONS, {"since": "soon"}).status_code == 400
+    unknown = city_reader.get(DELETIONS, {"model": "target"})
+    assert unknown.status_code == 400 and "cluster" in unknown.json()["model"][0]
     ClusterFactory(code="CCN-CSV").delete()
     response = city_reader.get(DELETIONS, {"format": "csv"})
     assert response.status_code == 200
