@@ -127,9 +127,9 @@ def accounts() -> dict:
     """Tokens of a superuser and of a district staff member of Đông Anh."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from rest_framework.authtoken.models import Token
 
     from registry.models import District, DistrictAssignment
+    from registry.tokens import ApiToken
 
     User = get_user_model()
     admin, _ = User.objects.get_or_create(
@@ -141,8 +141,8 @@ def accounts() -> dict:
         user=staff, district=District.objects.get(code=HOME_DISTRICT)
     )
     return {
-        "admin": Token.objects.get_or_create(user=admin)[0].key,
-        "staff": Token.objects.get_or_create(user=staff)[0].key,
+        "admin": ApiToken.issue(admin, name="load")[1],
+        "staff": ApiToken.issue(staff, name="load")[1],
     }
 
 

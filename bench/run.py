@@ -136,7 +136,8 @@ def migrate_and_seed(args) -> dict:
 def bench_account() -> tuple[str, str, str]:
     """A superuser for the API token and the admin session (username, password, token)."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+
+    from registry.tokens import ApiToken
 
     user_model = get_user_model()
     password = secrets.token_urlsafe(16)
@@ -146,8 +147,11 @@ def bench_account() -> tuple[str, str, str]:
     user.is_staff = user.is_superuser = True
     user.set_password(password)
     user.save()
-    token, _ = Token.objects.get_or_create(user=user)
-    return user.username, password, token.key
+    token = ApiToken.objects.active().filter(user=user, name="bench").first()
+    if token is not None:
+        token.revoke()
+    _token, key = ApiToken.issue(user, name="bench")
+    return user.username, password, key
 
 
 # --- the server ----------------------------------------------------------------------------

@@ -11,10 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from clusters.choices import ClusterStatus, InspectionResult, WastewaterState
 from clusters.models import IndustrialCluster, WastewaterInspection
 from registry.dates import today, validate_as_of
-from registry.filtersets import CodeMultipleChoiceFilter, StableOrderingFilter, district_filter
+from registry.filtersets import (
+    CodeMultipleChoiceFilter,
+    StableOrderingFilter,
+    UpdatedRangeFilterSet,
+    district_filter,
+)
 
 
-class ClusterFilterSet(django_filters.FilterSet):
+class ClusterFilterSet(UpdatedRangeFilterSet):
     as_of = django_filters.DateFilter(
         method="filter_as_of",
         validators=[validate_as_of],
@@ -74,7 +79,7 @@ class ClusterFilterSet(django_filters.FilterSet):
         )
 
 
-class InspectionFilterSet(django_filters.FilterSet):
+class InspectionFilterSet(UpdatedRangeFilterSet):
     cluster = CodeMultipleChoiceFilter(
         field_name="cluster__code",
         distinct=False,
@@ -91,7 +96,12 @@ class InspectionFilterSet(django_filters.FilterSet):
         field_name="inspected_on", lookup_expr="lte", label=_("Inspected on or before this date")
     )
     ordering = StableOrderingFilter(
-        fields=[("inspected_on", "inspected_on"), ("cluster__code", "cluster"), ("id", "id")],
+        fields=[
+            ("inspected_on", "inspected_on"),
+            ("cluster__code", "cluster"),
+            ("id", "id"),
+            ("updated_at", "updated_at"),
+        ],
         label=_("Order by (prefix with - for descending)"),
     )
 

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from markets.choices import MarketClass, MarketKind, MarketStatus
 from markets.models import Market
-from registry.filtersets import StableOrderingFilter, district_filter
+from registry.filtersets import StableOrderingFilter, UpdatedRangeFilterSet, district_filter
 
 
-class MarketFilterSet(django_filters.FilterSet):
+class MarketFilterSet(UpdatedRangeFilterSet):
     district = district_filter("district")
     status = django_filters.MultipleChoiceFilter(
         choices=MarketStatus.choices, distinct=False, label=_("Status")

@@ -94,3 +94,7 @@ class DepartmentOnlyMixin:
 class TargetAdmin(DepartmentOnlyMixin, SimpleHistoryAdmin):
     list_display = ["year", "percent", "note"]
     search_fields = ["year"]
+
+
+# API tokens and accounts have their own admin module; importing it registers it.
+import registry.tokens_admin  # noqa: E402, F401

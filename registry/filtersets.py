@@ -53,3 +53,20 @@ def district_filter(path: str) -> CodeMultipleChoiceFilter:
         queryset=District.objects.all(),
         label=_("District (three-digit code; repeat the parameter for several)"),
     )
+
+
+class UpdatedRangeFilterSet(django_filters.FilterSet):
+    """``updated_since`` / ``updated_before`` on a list, for clients that keep a copy in sync
+    (with ``ordering=updated_at``; deletions are in ``/api/v1/deletions/``)."""
+
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_(
+            "Changed at or after this moment (ISO 8601 with its offset, e.g. "
+            "2025-12-01T00:00:00+07:00; inclusive)"
+        ),
+    )
+    updated_before = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="lt", label=_("Changed before this moment (ISO 8601)")
+    )

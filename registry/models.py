@@ -235,3 +235,7 @@ class VersionedModel(ConstraintsInPythonMixin, models.Model):
         with transaction.atomic():
             self._lock_if_unchanged(expected_version)
             return self.delete(**kwargs)
+
+
+# API tokens with hashed keys live in their own module; importing it here registers the model.
+from registry.tokens import ApiToken  # noqa: E402, F401

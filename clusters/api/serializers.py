@@ -2,6 +2,7 @@
 latest inspection are the core's annotations at ``as_of``; nothing is derived here."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from clusters.choices import ClusterStatus, InspectionResult, WastewaterStandard, WastewaterState
@@ -27,6 +28,47 @@ class LatestInspectionSerializer(serializers.Serializer):
         return super().to_representation(instance)
 
 
+#: A cluster of the demo data, as GET /api/v1/clusters/CCN-BAC-VAN-DINH/?as_of=2025-12-14 gives it.
+CLUSTER_EXAMPLE = {
+    "code": "CCN-BAC-VAN-DINH",
+    "name": "Cụm công nghiệp Bắc Vân Đình",
+    "district": "281",
+    "district_name": "Ứng Hòa",
+    "address": "Thị trấn Vân Đình",
+    "area_ha": "20.00",
+    "decision_no": "1987/QĐ-UBND",
+    "established_on": "2012-03-15",
+    "developer": "Công ty CP Đầu tư Vân Đình",
+    "construction_started_on": "2013-02-01",
+    "operating_since": "2016-01-01",
+    "closed_on": None,
+    "occupancy_percent": "74.00",
+    "tenant_count": 29,
+    "wwtp_construction_started_on": "2017-01-01",
+    "wwtp_operating_since": "2018-09-01",
+    "wwtp_capacity_m3_per_day": "600.00",
+    "wwtp_standard": "qcvn40_2011_b",
+    "wwtp_automatic_monitoring": False,
+    "status": "operating",
+    "wastewater_state": "compliant",
+    "latest_inspection": {
+        "inspected_on": "2025-09-15",
+        "result": "meets",
+        "standard": "qcvn40_2011_b",
+    },
+    "updated_at": "2025-11-03T09:15:27.512031+07:00",
+}
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A cluster of the demo data",
+            value=CLUSTER_EXAMPLE,
+            response_only=True,
+        )
+    ]
+)
 class ClusterSerializer(ModelCleanSerializer):
     district = CodeRelatedField(
         queryset=District.objects.all(), help_text=_("The district's three-digit code.")
@@ -38,7 +80,11 @@ class ClusterSerializer(ModelCleanSerializer):
     wastewater_state = serializers.ChoiceField(
         choices=WastewaterState.choices,
         read_only=True,
-        help_text=_("Wastewater state at as_of (DESIGN.md section 4)."),
+        help_text=_(
+            "Wastewater state at as_of, the first that holds: not_operating, "
+            "no_treatment_plant, no_evidence, stale_evidence, failed, compliant (the rules are "
+            "written out in the wastewater KPI's description)."
+        ),
     )
     latest_inspection = LatestInspectionSerializer(
         source="*",
@@ -94,4 +140,6 @@ class InspectionSerializer(ModelCleanSerializer):
             "reference",
             "exceeded_parameters",
             "note",
+            "updated_at",
         ]
+        read_only_fields = ["updated_at"]

@@ -14,9 +14,13 @@ one and not the other fails a test instead of silently not rendering.
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
-from rest_framework.response import Response
 
 from clusters.models import IndustrialCluster
 from clusters.selectors import (
@@ -75,29 +79,42 @@ ByStateSerializer = counts_serializer(
 _PERCENT = serializers.DecimalField(max_digits=5, decimal_places=2)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^(100\.00|\d{1,2}\.\d{2})$",
+        "example": "95.00",
+        "description": "A percentage from 0.00 to 100.00, as a string.",
+    }
+)
+class PercentField(serializers.DecimalField):
+    """A percentage 0.00–100.00 (documented as such: a string of that pattern)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=5, decimal_places=2, min_value=0, max_value=100, **kwargs)
+
+
 class KpiFiguresSerializer(serializers.Serializer):
-    """The figures of ``clusters.selectors.KpiFigures``.
+    """The wastewater KPI's figures at one date, for the districts covered (the total) or
+    one district: operating clusters, those compliant, the share against the year's target,
+    whether it is met and by how many clusters it falls short, and the count in each
+    wastewater state."""
 
-    The fields describe the response (the OpenAPI schema); ``to_representation`` renders a
-    ``KpiFigures`` directly, without DRF's per-field walk (a city-wide response has 31 sets
-    of figures). ``tests/api/test_fast_representation.py`` checks that the output is what
-    DRF renders from these fields.
-    """
+    # Schema only (see the module's docstring): render_figures / render_kpi render these
+    # figures from clusters.selectors.KpiFigures, without DRF's per-field walk;
+    # tests/api/test_fast_representation.py checks the output is what DRF renders from these
+    # fields. The docstring above is the OpenAPI document's description for API readers.
 
-    # Schema only (see the module's docstring): render_figures / render_kpi render. The
-    # docstring above is the OpenAPI document's description of the responses, kept as v1
-    # published it.
-
-    target_percent = serializers.DecimalField(
-        max_digits=5, decimal_places=2, allow_null=True, help_text=_("The year's target (%).")
+    target_percent = PercentField(
+        allow_null=True,
+        help_text=_("The year's target (%)."),
     )
     operating = serializers.IntegerField(help_text=_("Clusters in operation at as_of."))
     compliant = serializers.IntegerField(
         help_text=_("Operating clusters whose wastewater state is compliant.")
     )
-    share_percent = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
+    share_percent = PercentField(
         allow_null=True,
         help_text=_("100 × compliant / operating, half-up to 2 decimals; null when none operate."),
     )
@@ -174,24 +191,183 @@ class ConstructionOverdueSerializer(serializers.Serializer):
 
 
 # ---------------------------------------------------------------------------------------------
+# The OpenAPI document: the rules in words, and examples from the demo data
+# ---------------------------------------------------------------------------------------------
+
+RULES = """
+**The date.** Every figure is computed for a date `as_of` (default: today in Hanoi,
+Asia/Ho_Chi_Minh). Official reports use the cut-offs of Circular 14/2024/TT-BCT: 14 June (half
+year) and 14 December (year).
+
+**A cluster's status at the date** is the first that holds: `closed` if it closed on or before
+the date; `operating` if it has operated since a day on or before it; `under_construction` if
+construction started on or before it; `established` if it was established on or before it;
+otherwise `planned`.
+
+**A cluster's wastewater state at the date** is the first that holds:
+1. `not_operating`: its status at the date is not `operating` (it is outside the KPI);
+2. `no_treatment_plant`: its central wastewater treatment plant was not in operation by then;
+3. `no_evidence`: no inspection dated between the plant's start of operation and the date;
+4. `stale_evidence`: the latest such inspection is older than the evidence window (365 days
+   by default: inspected before the date minus 365 days);
+5. `failed`: the latest such inspection's result is `fails`;
+6. `compliant`: otherwise.
+When two inspections share the latest date, a `fails` wins.
+"""
+
+KPI_DESCRIPTION = (
+    """The share of operating industrial clusters whose wastewater meets the national
+technical regulation, against the year's target, at `as_of`: the total over the districts you
+see, and each of them (only one with `district`). District accounts get their districts.
+"""
+    + RULES
+    + """
+**The figures** (the total and each district):
+- `operating`: clusters whose status at the date is `operating` (the denominator);
+- `compliant`: those whose wastewater state is `compliant` (the numerator);
+- `share_percent`: 100 × compliant / operating, rounded half-up to 2 decimals; `null` when no
+  cluster operates (never 0 % or 100 % for an empty district);
+- `target_percent`: the target of the latest year up to the date's year; `null` if none is set;
+- `met`: compliant × 100 ≥ target × operating, compared exactly, not on the rounded share (189
+  of 199 is 94.97 % and does not meet 95 %); `null` when the share or the target is null;
+- `shortfall`: the fewest more compliant clusters that would meet the target,
+  max(0, ⌈target × operating / 100⌉ − compliant); `null` without a target;
+- `by_state`: the operating clusters in each wastewater state.
+
+`?format=csv` (or `Accept: text/csv`) gives the same figures as CSV (UTF-8 with a BOM).
+"""
+)
+
+OVERDUE_DESCRIPTION = (
+    """Clusters whose status at `as_of` is `established` (construction not started) and
+that were established at least `months` months before it (default 24), longest waiting first,
+with the months since establishment. District accounts get their districts.
+`?format=csv` gives one row a cluster.
+"""
+    + RULES
+)
+
+KPI_EXAMPLE = OpenApiExample(
+    "The demo data at 14/12/2025",
+    summary="The KPI at 2025-12-14 (demo data; two of the 30 districts shown)",
+    value={
+        "as_of": "2025-12-14",
+        "target_percent": "95.00",
+        "operating": 18,
+        "compliant": 12,
+        "share_percent": "66.67",
+        "met": False,
+        "shortfall": 6,
+        "by_state": {
+            "no_treatment_plant": 3,
+            "no_evidence": 2,
+            "stale_evidence": 1,
+            "failed": 0,
+            "compliant": 12,
+        },
+        "districts": [
+            {
+                "district": "017",
+                "name": "Đông Anh",
+                "target_percent": "95.00",
+                "operating": 4,
+                "compliant": 2,
+                "share_percent": "50.00",
+                "met": False,
+                "shortfall": 2,
+                "by_state": {
+                    "no_treatment_plant": 1,
+                    "no_evidence": 1,
+                    "stale_evidence": 0,
+                    "failed": 0,
+                    "compliant": 2,
+                },
+            },
+            {
+                "district": "018",
+                "name": "Gia Lâm",
+                "target_percent": "95.00",
+                "operating": 1,
+                "compliant": 1,
+                "share_percent": "100.00",
+                "met": True,
+                "shortfall": 0,
+                "by_state": {
+                    "no_treatment_plant": 0,
+                    "no_evidence": 0,
+                    "stale_evidence": 0,
+                    "failed": 0,
+                    "compliant": 1,
+                },
+            },
+        ],
+    },
+    response_only=True,
+)
+
+OVERDUE_EXAMPLE = OpenApiExample(
+    "The demo data at 14/12/2025",
+    summary="Construction overdue at 2025-12-14 (demo data; the first of 3 shown)",
+    value={
+        "as_of": "2025-12-14",
+        "months": 24,
+        "count": 3,
+        "results": [
+            {
+                "code": "CCN-PHUNG-XA",
+                "name": "Cụm công nghiệp Phùng Xá",
+                "district": "276",
+                "district_name": "Thạch Thất",
+                "established_on": "2020-12-20",
+                "months_since_established": 59,
+            }
+        ],
+    },
+    response_only=True,
+)
+
+
+# ---------------------------------------------------------------------------------------------
 # Views
 # ---------------------------------------------------------------------------------------------
 
 
 class WastewaterComplianceView(StatsView):
-    """The wastewater KPI of DESIGN.md section 4 at ``as_of``, city-wide (over the caller's
-    districts) and for each district."""
+    """The wastewater KPI at ``as_of``: the total over the caller's districts, and each
+    district (see the operation's description for the rules)."""
 
     required_permissions = ["clusters.view_industrialcluster"]
     query_serializer_class = KpiQuerySerializer
+    csv_name = "wastewater-compliance"
 
-    @extend_schema(parameters=[KpiQuerySerializer], responses=ComplianceKpiSerializer)
+    @extend_schema(
+        summary="The wastewater KPI at a date",
+        description=KPI_DESCRIPTION,
+        parameters=[KpiQuerySerializer],
+        responses={
+            200: OpenApiResponse(
+                ComplianceKpiSerializer,
+                description="JSON as below; as CSV a total row (district empty) and one row a "
+                "district, nested figures as columns such as by_state.compliant.",
+                examples=[KPI_EXAMPLE],
+            )
+        },
+    )
     def get(self, request):
         params = self.query(request)
         kpi = wastewater_compliance(
             as_of=params.get("as_of") or today(), districts=self.districts(request, params)
         )
-        return Response(render_kpi(kpi))
+        return self.respond(render_kpi(kpi))
+
+    def csv_rows(self, data):
+        """The total over the districts covered (district left empty), then each district."""
+        as_of = data["as_of"]
+        total = {key: value for key, value in data.items() if key not in ("as_of", "districts")}
+        return [
+            {"as_of": as_of, "district": "", "name": str(_("Total")), **total},
+            *({"as_of": as_of, **row} for row in data["districts"]),
+        ]
 
 
 class ConstructionOverdueView(StatsView):
@@ -200,8 +376,20 @@ class ConstructionOverdueView(StatsView):
 
     required_permissions = ["clusters.view_industrialcluster"]
     query_serializer_class = OverdueQuerySerializer
+    csv_name = "construction-overdue"
 
-    @extend_schema(parameters=[OverdueQuerySerializer], responses=ConstructionOverdueSerializer)
+    @extend_schema(
+        summary="Clusters whose construction is overdue",
+        description=OVERDUE_DESCRIPTION,
+        parameters=[OverdueQuerySerializer],
+        responses={
+            200: OpenApiResponse(
+                ConstructionOverdueSerializer,
+                description="JSON as below; as CSV one row a cluster.",
+                examples=[OVERDUE_EXAMPLE],
+            )
+        },
+    )
     def get(self, request):
         params = self.query(request)
         clusters = restrict(IndustrialCluster.objects.all(), request.user)
@@ -210,7 +398,7 @@ class ConstructionOverdueView(StatsView):
         overdue = construction_overdue(
             as_of=params.get("as_of"), months=params.get("months"), clusters=clusters
         )
-        return Response(
+        return self.respond(
             {
                 "as_of": overdue.as_of.isoformat(),
                 "months": overdue.months,
@@ -218,3 +406,9 @@ class ConstructionOverdueView(StatsView):
                 "results": OverdueClusterSerializer(overdue.clusters, many=True).data,
             }
         )
+
+    csv_columns = ["as_of", "months", *OverdueClusterSerializer().fields]
+
+    def csv_rows(self, data):
+        """One row a cluster."""
+        return [{"as_of": data["as_of"], "months": data["months"], **r} for r in data["results"]]

@@ -19,7 +19,11 @@ AS_OF = OpenApiParameter(
 class ClusterViewSet(RegistryViewSet):
     """Industrial clusters, found by code. ``status``, ``wastewater_state`` and
     ``latest_inspection`` are evaluated at ``as_of`` (default: today in Hanoi). Lists take
-    ``?format=csv``; a record's ``ETag`` goes back in ``If-Match`` when changing it."""
+    ``?format=csv``; a record's ``ETag`` goes back in ``If-Match`` when changing it.
+
+    To keep a copy in sync: ask ``?ordering=updated_at&updated_since=<T>&page_size=500``,
+    store the rows, and ask again with ``T`` = the last row's ``updated_at`` until a page has
+    no ``next``; then fetch ``/api/v1/deletions/?since=<T0>`` for what was deleted."""
 
     queryset = IndustrialCluster.objects.all()
     serializer_class = ClusterSerializer
@@ -33,7 +37,11 @@ class ClusterViewSet(RegistryViewSet):
 
 class InspectionViewSet(RegistryViewSet):
     """Wastewater inspections: the evidence behind a cluster's wastewater state. The cluster
-    is given by its code. History of every change is kept."""
+    is given by its code. History of every change is kept.
+
+    To keep a copy in sync: ask ``?ordering=updated_at&updated_since=<T>&page_size=500``,
+    store the rows, and ask again with ``T`` = the last row's ``updated_at`` until a page has
+    no ``next``; then fetch ``/api/v1/deletions/?since=<T0>`` for what was deleted."""
 
     queryset = WastewaterInspection.objects.all()
     serializer_class = InspectionSerializer

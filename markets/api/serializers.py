@@ -1,6 +1,7 @@
 """Serializers of the markets API (DESIGN.md section 6)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from markets.models import Market
@@ -8,6 +9,33 @@ from registry.api.serializers import CodeRelatedField, ModelCleanSerializer
 from registry.models import District
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A market of the demo data",
+            value={
+                "code": "CHO-BAT-TRANG",
+                "name": "Chợ gốm Bát Tràng",
+                "district": "018",
+                "district_name": "Gia Lâm",
+                "address": "Xã Bát Tràng",
+                "market_class": None,
+                "kind": "heritage",
+                "construction": "permanent",
+                "capital": "non_budget",
+                "management": "cooperative",
+                "business_points": 240,
+                "area_m2": "5000.00",
+                "year_built": 2004,
+                "status": "operating",
+                "status_since": "2004-01-01",
+                "class_matches_criteria": None,
+                "updated_at": "2025-10-20T14:02:11.204518+07:00",
+            },
+            response_only=True,
+        )
+    ]
+)
 class MarketSerializer(ModelCleanSerializer):
     district = CodeRelatedField(
         queryset=District.objects.all(), help_text=_("The district's three-digit code.")

@@ -8,7 +8,6 @@ serializers that render it and describe it in the OpenAPI document.
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.response import Response
 
 from markets.choices import MarketClass, MarketStatus
 from markets.models import Market
@@ -67,10 +66,13 @@ class MarketStatisticsSerializer(MarketCountsSerializer):
 
 
 class MarketStatisticsView(StatsView):
-    """Markets counted by current status, by class and by district."""
+    """Markets counted by their current status and by class (1, 2, 3 under Decree
+    60/2024/NĐ-CP, or unclassified): the total over the districts you see, and each of them
+    (only one with ``district``). ``?format=csv`` gives a total row and one row a district."""
 
     required_permissions = ["markets.view_market"]
     query_serializer_class = MarketStatsQuerySerializer
+    csv_name = "markets"
 
     @extend_schema(parameters=[MarketStatsQuerySerializer], responses=MarketStatisticsSerializer)
     def get(self, request):
@@ -79,4 +81,9 @@ class MarketStatisticsView(StatsView):
             markets=restrict(Market.objects.all(), request.user),
             districts=self.districts(request, params),
         )
-        return Response(MarketStatisticsSerializer(stats).data)
+        return self.respond(MarketStatisticsSerializer(stats).data)
+
+    def csv_rows(self, data):
+        """The total over the districts covered (district left empty), then each district."""
+        total = {key: value for key, value in data.items() if key != "districts"}
+        return [{"district": "", "name": str(_("Total")), **total}, *data["districts"]]

@@ -5,6 +5,8 @@ from rest_framework.routers import SimpleRouter
 
 from markets.api.stats import MarketStatisticsView
 from markets.api.views import MarketViewSet
+from markets.models import Market
+from registry.api.deletions import DeletionSource, register
 
 router = SimpleRouter()
 router.register("markets", MarketViewSet, basename="market")
@@ -13,3 +15,6 @@ urlpatterns = [
     *router.urls,
     path("stats/markets/", MarketStatisticsView.as_view(), name="stats-markets"),
 ]
+
+# The deletions feed (/api/v1/deletions/).
+register(DeletionSource("market", Market, key_field="code"))

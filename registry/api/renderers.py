@@ -4,8 +4,10 @@ Vietnamese correctly, streamed row by row so a large list never sits in memory."
 import csv
 from collections.abc import Iterable, Iterator
 
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 
@@ -82,7 +84,9 @@ class CSVRenderer(BaseRenderer):
         if data is None:
             return b""
         rows = data if isinstance(data, list) else [data]
-        columns: list[str] = []
+        # A view may name its columns (a header even when there are no rows).
+        view = (renderer_context or {}).get("view")
+        columns: list[str] = list(getattr(view, "csv_columns", None) or [])
         for row in rows:
             for column in _flatten(row):
                 if column not in columns:
@@ -97,6 +101,16 @@ class FormatParameterFirst(DefaultContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         format_ = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
         if format_:
-            renderer = self.filter_renderers(renderers, format_)[0]
+            try:
+                renderer = self.filter_renderers(renderers, format_)[0]
+            except Http404:
+                # The address exists; the format does not: 406 with the formats it has.
+                raise NotAcceptable(
+                    _(
+                        "This address does not answer in the format “%(format)s”; "
+                        "it answers in %(formats)s."
+                    )
+                    % {"format": format_, "formats": ", ".join(r.format for r in renderers)}
+                ) from None
             return renderer, renderer.media_type
         return super().select_renderer(request, renderers, format_suffix)

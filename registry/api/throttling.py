@@ -21,11 +21,11 @@ import random
 
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
 from registry.lockout import client_ip
 from registry.models import ThrottleWindow
+from registry.tokens import ApiToken
 
 
 def count_request(key: str, window_index: int, expires_at: int) -> tuple[int, int, int]:
@@ -124,9 +124,8 @@ class TokenRateThrottle(SlidingWindowRateThrottle):
     def get_cache_key(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return None  # anonymous requests are counted by AnonymousRateThrottle
-        # DRF issues one token per account, so the account identifies the token without
-        # putting the secret key into a key.
-        kind = "token" if isinstance(request.auth, Token) else "session"
+        # The account identifies its tokens without putting a secret key into a key.
+        kind = "token" if isinstance(request.auth, ApiToken) else "session"
         return self.key_for(f"{kind}-{request.user.pk}")
 
 

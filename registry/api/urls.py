@@ -9,6 +9,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from registry.api import views
+from registry.api.deletions import DeletionsView
+from registry.api.docs import offline
 from registry.api.exceptions import not_found
 
 router = SimpleRouter()
@@ -18,13 +20,21 @@ v1 = [
     path("", include(router.urls)),
     path("", include("clusters.api.urls")),
     path("", include("markets.api.urls")),
+    path("deletions/", DeletionsView.as_view(), name="deletions"),
 ]
 
 app_name = "api"
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", offline(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    path(
+        "redoc/",
+        # Without drf-spectacular's Google Fonts links (templates/api/redoc.html).
+        offline(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
+        name="redoc",
+    ),
     re_path(r"^", not_found),
 ]

@@ -7,9 +7,12 @@ caller, so the API and the dashboard show the same numbers.
 """
 
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api.permissions import HasViewPermissions
+from registry.api.ratelimit import RateLimitHeadersMixin
+from registry.api.renderers import CSVRenderer, FormatParameterFirst
 from registry.api.serializers import DistrictSerializer
 from registry.api.viewsets import RegistryViewSet
 from registry.models import District
@@ -26,12 +29,30 @@ class DistrictViewSet(RegistryViewSet):
     csv_name = "districts"
 
 
-class StatsView(APIView):
-    """A read-only statistics endpoint: validated query parameters, the caller's districts."""
+class StatsView(RateLimitHeadersMixin, APIView):
+    """A read-only statistics endpoint: validated query parameters, the caller's districts.
+
+    JSON, or CSV (``?format=csv`` or ``Accept: text/csv``): the view's ``csv_rows`` turns
+    its response into one row a unit, and the shared CSV renderer writes them.
+    """
 
     permission_classes = [HasViewPermissions]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    content_negotiation_class = FormatParameterFirst
     query_serializer_class = None
+    #: The CSV file name, without extension.
+    csv_name = "stats"
+
+    def csv_rows(self, data: dict) -> list[dict]:
+        """The rows of the CSV form of ``data`` (the JSON response)."""
+        raise NotImplementedError
+
+    def respond(self, data: dict) -> Response:
+        if getattr(self.request.accepted_renderer, "format", None) != "csv":
+            return Response(data)
+        response = Response(self.csv_rows(data))
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
+        return response
 
     def query(self, request) -> dict:
         """The validated query parameters (400 with per-parameter messages otherwise)."""

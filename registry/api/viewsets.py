@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from registry.api.exceptions import PreconditionFailed
 from registry.api.permissions import ModelPermissions
+from registry.api.ratelimit import RateLimitHeadersMixin
 from registry.api.renderers import CSVRenderer, FormatParameterFirst, streaming_csv_response
 from registry.api.serializers import AsOfQuerySerializer
 from registry.dates import today
@@ -58,7 +59,7 @@ def parse_if_match(header: str) -> set[str] | None:
     return tags
 
 
-class RegistryViewSet(viewsets.ModelViewSet):
+class RegistryViewSet(RateLimitHeadersMixin, viewsets.ModelViewSet):
     permission_classes = [ModelPermissions]
     renderer_classes = [JSONRenderer, CSVRenderer]
     content_negotiation_class = FormatParameterFirst

@@ -12,8 +12,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.api.conftest import grant
-from tests.factories import ClusterFactory, InspectionFactory, UserFactory, district
+from tests.factories import ClusterFactory, InspectionFactory, district
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,18 +44,10 @@ def test_token_flow_over_http(live_server, settings):
     status, _, _ = call(f"{base}/api/schema/", accept="application/vnd.oai.openapi")
     assert status == 200
 
-    # An administrator gives the other department's account its permissions and a token.
-    user = UserFactory(username="so-tai-nguyen", is_staff=False)
-    grant(
-        user,
-        "registry.access_all_districts",
-        "clusters.view_industrialcluster",
-        "clusters.view_wastewaterinspection",
-        "clusters.add_wastewaterinspection",
-    )
+    # An administrator makes the other department's account and its token in one step.
     out = StringIO()
-    call_command("drf_create_token", "so-tai-nguyen", stdout=out)
-    token = out.getvalue().split()[2]
+    call_command("create_api_account", "so-tai-nguyen", "--write", stdout=out, stderr=StringIO())
+    token = out.getvalue().strip()
 
     cluster = ClusterFactory(
         code="CCN-NGOC-HOI",

@@ -18,12 +18,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
-from rest_framework.authtoken.models import Token
 
 from clusters.choices import InspectionResult
 from clusters.models import IndustrialCluster, WastewaterInspection
 from markets.models import Market, MarketProject
 from registry.models import Target
+from registry.tokens import ApiToken
 from tests.factories import (
     ClusterFactory,
     InspectionFactory,
@@ -41,7 +41,7 @@ def fill_registry():
     """Records of every kind, including updates and a deletion so history has all three types."""
     dong_anh, ung_hoa = district("017"), district("281")
     staff = UserFactory(username="backup-staff", districts=[dong_anh, ung_hoa])
-    Token.objects.create(user=staff)
+    ApiToken.issue(staff)
     clusters = [
         ClusterFactory(district=dong_anh),
         ClusterFactory(district=ung_hoa, name="Cụm công nghiệp Hòa Xá — “mở rộng”"),

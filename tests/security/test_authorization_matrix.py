@@ -18,12 +18,12 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from clusters.models import IndustrialCluster, WastewaterInspection
 from markets.models import Market
 from registry.models import ThrottleWindow
+from registry.tokens import ApiToken
 from tests.factories import (
     ClusterFactory,
     InspectionFactory,
@@ -163,8 +163,8 @@ class Matrix:
 def api_client(user) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, key = ApiToken.issue(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -256,6 +256,9 @@ def created_value(resource: str, x: str) -> str:
 def test_api_matrix(role):
     ThrottleWindow.objects.all().delete()  # throttle counters
     world = build_world()
+    # Deleted before the walk: the deletions feed has each district's.
+    for x in "AB":
+        ClusterFactory(code=f"CCN-ZONE{x}-GONE", district=district(DISTRICT_CODE[x])).delete()
     user = make_account(role)
     client = api_client(user)
     matrix = Matrix(role)
@@ -309,6 +312,11 @@ def test_api_matrix(role):
         "/api/v1/stats/markets/",
     ]
     for url in stats:
+        matrix.check("api", f"GET {url}", client.get(url), read)
+        csv_url = f"{url}{'&' if '?' in url else '?'}format=csv"
+        matrix.check("api", f"GET {csv_url}", client.get(csv_url), read)
+    # The deletions feed: scoped like the lists (the markers check it).
+    for url in ("/api/v1/deletions/", "/api/v1/deletions/?format=csv"):
         matrix.check("api", f"GET {url}", client.get(url), read)
 
     matrix.report()
@@ -398,6 +406,13 @@ def test_admin_matrix(role, settings):
         client.get(reverse("admin:registry_target_changelist")),
         department_only.get(role, {403}),
     )
+    for page in ("changelist", "new_account"):
+        matrix.check(
+            "admin",
+            f"API token {page}",
+            client.get(reverse(f"admin:registry_apitoken_{page}")),
+            department_only.get(role, {403}),
+        )
     accounts = {"anonymous": {302}, "token_without_permissions": {302}, "superuser": {200}}
     matrix.check(
         "admin",

@@ -20,11 +20,11 @@ import schemathesis
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
 
 from registry.api.throttling import TokenRateThrottle
+from registry.tokens import ApiToken
 from tests.factories import UserFactory, district
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,7 +93,7 @@ def token_for(role: str) -> str:
     else:
         user = UserFactory(username="fuzz-dong-anh", districts=[district("017")])
         user.groups.add(Group.objects.get(name="District staff"))
-    return Token.objects.create(user=user).key
+    return ApiToken.issue(user)[1]
 
 
 def describe(event, case_id, check) -> str:

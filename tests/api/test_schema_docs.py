@@ -1,0 +1,82 @@
+"""The OpenAPI document explains itself to a reader from another department (issue 17): the
+rules in words (never a pointer to a file they do not have), real examples, every parameter
+described, the errors and rate-limit headers of each operation."""
+
+import re
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker, tmp_path_factory):
+    path = tmp_path_factory.mktemp("schema") / "schema.yml"
+    with django_db_blocker.unblock():
+        call_command("spectacular", "--lang", "en", "--file", str(path))
+    text = path.read_text()
+    return text, yaml.safe_load(text)
+
+
+def operations(document):
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            yield path, method, op
+
+
+def test_no_reference_to_internal_documents(schema):
+    text, _ = schema
+    assert "DESIGN" not in text
+
+
+def test_the_kpi_operation_writes_the_rules_out(schema):
+    _, document = schema
+    op = document["paths"]["/api/v1/stats/wastewater-compliance/"]["get"]
+    for words in ("stale_evidence", "a `fails` wins", "94.97", "half-up", "14 December"):
+        assert words in op["description"], words
+    example = op["responses"]["200"]["content"]["application/json"]["examples"]
+    (value,) = [e["value"] for e in example.values()]
+    assert value["as_of"] == "2025-12-14" and value["share_percent"] == "66.67"
+    assert "text/csv" in op["responses"]["200"]["content"]
+
+
+def test_examples_are_sensible(schema):
+    text, document = schema
+    # No negative percentage in any example, and the percent fields are bounded.
+    assert not re.search(r"_percent: '-", text)
+    share = document["components"]["schemas"]["ComplianceKpi"]["properties"]["share_percent"]
+    assert "-" not in share.get("pattern", "")  # a negative share cannot be generated
+    cluster = document["paths"]["/api/v1/clusters/{code}/"]["get"]["responses"]["200"]
+    (example,) = cluster["content"]["application/json"]["examples"].values()
+    assert example["value"]["code"] == "CCN-BAC-VAN-DINH"
+    assert document["components"]["schemas"]["ValidationError"]["example"]["as_of"]
+
+
+def test_every_parameter_and_operation_is_described(schema):
+    _, document = schema
+    missing = [
+        f"{method.upper()} {path} {parameter['name']}"
+        for path, method, op in operations(document)
+        for parameter in op.get("parameters", [])
+        if not parameter.get("description")
+    ]
+    assert not missing
+    assert all(op.get("description") for _, _, op in operations(document))
+
+
+def test_errors_and_rate_limit_headers_per_operation(schema):
+    _, document = schema
+    for path, method, op in operations(document):
+        responses = op["responses"]
+        assert {"401", "403", "429"} <= set(responses), (path, method)
+        assert "Retry-After" in responses["429"]["headers"]
+        ok = next(code for code in responses if code.startswith("2"))
+        assert "RateLimit-Remaining" in responses[ok]["headers"], (path, method)
+        if method == "get":
+            assert {"400", "404", "406"} <= set(responses)
+    deletions = document["paths"]["/api/v1/deletions/"]["get"]
+    assert {p["name"] for p in deletions["parameters"]} >= {"since", "before", "model"}
+    clusters = document["paths"]["/api/v1/clusters/"]["get"]
+    assert {p["name"] for p in clusters["parameters"]} >= {"updated_since", "updated_before"}
