@@ -33,8 +33,8 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 
+from registry.tokens import ApiToken
 from tests.factories import (
     ClusterFactory,
     InspectionFactory,
@@ -223,7 +223,7 @@ def records(superuser):
     TargetFactory()
     staff = UserFactory(username="nhan-vien", districts=[district("017")])
     staff.groups.add(Group.objects.get(name="District staff"))
-    Token.objects.create(user=superuser)
+    ApiToken.issue(superuser)
     return {"staff": staff}
 
 
