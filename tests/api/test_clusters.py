@@ -6,7 +6,12 @@ import pytest
 from django.urls import reverse
 
 from clusters.models import IndustrialCluster, WastewaterInspection
-from tests.api.endpoint import THROTTLE_QUERIES, OrderingTests, WritableEndpointTests
+from tests.api.endpoint import (
+    THROTTLE_QUERIES,
+    FilterTests,
+    OrderingTests,
+    WritableEndpointTests,
+)
 from tests.factories import ClusterFactory, InspectionFactory, district
 
 D = datetime.date
@@ -23,12 +28,13 @@ def operating_cluster(district_code="017", **fields):
     return ClusterFactory(district=district(district_code), **{**defaults, **fields})
 
 
-class TestClusterEndpoint(OrderingTests, WritableEndpointTests):
+class TestClusterEndpoint(FilterTests, OrderingTests, WritableEndpointTests):
     model = IndustrialCluster
     url_name = "cluster"
     list_queries = 5 + THROTTLE_QUERIES  # token, 2 × permissions, count, page; throttle
     csv_columns = ["code", "name", "district", "district_name", "address", "area_ha"]
     patch_payload = {"name": "Cụm công nghiệp Ngọc Hồi (mở rộng)"}
+    concurrent_change = {"developer": "Công ty phát triển hạ tầng (sửa cùng lúc)"}
     invalid_payload = {"construction_started_on": "2010-01-01", "established_on": "2012-01-01"}
     invalid_field = "non_field_errors"
     ordering_param = "name"
@@ -177,7 +183,7 @@ class TestClusterSpecifics:
         assert "latest_inspection.inspected_on" in text.splitlines()[0]
 
 
-class TestInspectionEndpoint(OrderingTests, WritableEndpointTests):
+class TestInspectionEndpoint(FilterTests, OrderingTests, WritableEndpointTests):
     model = WastewaterInspection
     url_name = "inspection"
     lookup_field = "id"
@@ -185,6 +191,7 @@ class TestInspectionEndpoint(OrderingTests, WritableEndpointTests):
     list_queries = 5 + THROTTLE_QUERIES
     csv_columns = ["id", "cluster", "inspected_on", "result", "standard"]
     patch_payload = {"result": "fails", "exceeded_parameters": "COD, BOD5"}
+    concurrent_change = {"reference": "BB-2021/SUA-CUNG-LUC"}
     invalid_payload = {"inspected_on": "2999-01-01"}  # the model's clean(): not in the future
     invalid_field = "inspected_on"
     ordering_param = "inspected_on"

@@ -5,16 +5,23 @@ from django.urls import reverse
 
 from markets.models import Market
 from registry.models import District
-from tests.api.endpoint import THROTTLE_QUERIES, EndpointTests, OrderingTests, WritableEndpointTests
+from tests.api.endpoint import (
+    THROTTLE_QUERIES,
+    EndpointTests,
+    FilterTests,
+    OrderingTests,
+    WritableEndpointTests,
+)
 from tests.factories import MarketFactory, district
 
 
-class TestMarketEndpoint(OrderingTests, WritableEndpointTests):
+class TestMarketEndpoint(FilterTests, OrderingTests, WritableEndpointTests):
     model = Market
     url_name = "market"
     list_queries = 5 + THROTTLE_QUERIES  # token, 2 × permissions, count, page; throttle
     csv_columns = ["code", "name", "district", "district_name", "address", "market_class"]
     patch_payload = {"market_class": "2", "business_points": 320}
+    concurrent_change = {"address": "Phường Đồng Xuân (sửa cùng lúc)"}
     invalid_payload = {"area_m2": "0", "year_built": 1700}
     invalid_field = "area_m2"
     ordering_param = "business_points"
@@ -105,8 +112,18 @@ class TestDistrictEndpoint(EndpointTests):
     def make(self, district_code, **fields):
         return district(district_code)
 
-    def filter_cases(self):
-        return []
+    def test_takes_no_filter_or_ordering(self):
+        """Reference data, always whole and by code: filter or ordering parameters of the
+        other lists change nothing here (neither refused nor applied)."""
+        client = self.department("view")
+        whole = client.get(self.list_url(), {"page_size": 100}).json()
+        codes = [row["code"] for row in whole["results"]]
+        assert codes == sorted(codes) and len(codes) == 30
+        for params in ({"ordering": "-name"}, {"ordering": "no_such_field"}, {"code": "017"},
+                       {"district": "017"}, {"kind": "rural"}):  # fmt: skip
+            response = client.get(self.list_url(), {**params, "page_size": 100})
+            assert response.status_code == 200, params
+            assert response.json() == whole, params
 
     def test_list(self):
         body = self.department("view").get(self.list_url(), {"page_size": 100}).json()

@@ -133,6 +133,41 @@ def test_kpi_189_of_199_does_not_meet_95(department):
     assert body["by_state"]["failed"] == 10
 
 
+def test_kpi_968_of_1019_shows_95_but_does_not_meet_95(department):
+    """94.99509… % is shown rounded as 95.00, and the target of 95 % is still not met."""
+    thach_that = district("276")
+    IndustrialCluster.objects.bulk_create(
+        IndustrialCluster(
+            code=f"CCN-TT-{i:04d}",
+            name=f"Cụm {i}",
+            district=thach_that,
+            area_ha=Decimal("20"),
+            established_on=D(2015, 1, 1),
+            operating_since=D(2018, 1, 1),
+            wwtp_operating_since=D(2019, 1, 1),
+        )
+        for i in range(1019)
+    )
+    clusters = IndustrialCluster.objects.filter(district=thach_that).order_by("code")
+    WastewaterInspection.objects.bulk_create(
+        WastewaterInspection(
+            cluster=cluster,
+            inspected_on=D(2021, 6, 1),
+            result="meets" if i < 968 else "fails",
+            standard="qcvn40_2011_b",
+        )
+        for i, cluster in enumerate(clusters)
+    )
+    body = department.get(KPI, {"as_of": "2021-12-31"}).json()
+    assert (body["operating"], body["compliant"]) == (1019, 968)
+    assert body["share_percent"] == "95.00"
+    assert body["target_percent"] == "95.00"
+    assert body["met"] is False  # compared exactly, not on the rounded share
+    assert body["shortfall"] == 1  # ⌈968.05⌉ = 969 needed
+    row = by_code(body)["276"]
+    assert (row["share_percent"], row["met"], row["shortfall"]) == ("95.00", False, 1)
+
+
 def test_kpi_without_a_target(department, every_state):
     body = department.get(KPI, {"as_of": "2020-12-31"}).json()
     assert body["target_percent"] is None
@@ -184,8 +219,15 @@ def test_kpi_query_count(department, every_state, django_assert_num_queries):
 
 
 def test_construction_overdue(department):
-    ClusterFactory(code="CCN-OLDEST", established_on=D(2017, 5, 20), district=district("275"))
-    ClusterFactory(code="CCN-EXACT", established_on=D(2019, 12, 31))
+    ClusterFactory(
+        code="CCN-OLDEST",
+        name="Cụm công nghiệp Ngọc Liệp",
+        established_on=D(2017, 5, 20),
+        district=district("275"),
+    )
+    ClusterFactory(
+        code="CCN-EXACT", name="Cụm công nghiệp Nguyên Khê", established_on=D(2019, 12, 31)
+    )
     ClusterFactory(code="CCN-TOO-NEW", established_on=D(2020, 1, 1))
     ClusterFactory(
         code="CCN-STARTED", established_on=D(2018, 1, 1), construction_started_on=D(2021, 1, 1)
@@ -200,7 +242,7 @@ def test_construction_overdue(department):
     assert body["results"] == [
         {
             "code": "CCN-OLDEST",
-            "name": body["results"][0]["name"],
+            "name": "Cụm công nghiệp Ngọc Liệp",
             "district": "275",
             "district_name": "Quốc Oai",
             "established_on": "2017-05-20",
@@ -208,7 +250,7 @@ def test_construction_overdue(department):
         },
         {
             "code": "CCN-EXACT",
-            "name": body["results"][1]["name"],
+            "name": "Cụm công nghiệp Nguyên Khê",
             "district": "017",
             "district_name": "Đông Anh",
             "established_on": "2019-12-31",

@@ -80,6 +80,17 @@ def test_189_of_199_is_9497_percent_and_does_not_meet_95():
     assert kpi.shortfall == 1  # ⌈95 × 199 / 100⌉ = ⌈189.05⌉ = 190
 
 
+def test_968_of_1019_shows_95_percent_but_does_not_meet_95():
+    """The share rounds up to the target, the exact comparison still fails: 968 / 1019 is
+    94.99509… % (1019 is the fewest clusters for which a share below 95 % shows as 95.00)."""
+    add_clusters(compliant=968, failed=51)
+    kpi = city()
+    assert (kpi.operating, kpi.compliant) == (1019, 968)
+    assert kpi.share_percent == Decimal("95.00")
+    assert kpi.met is False  # compared exactly, not on the rounded share
+    assert kpi.shortfall == 1  # ⌈95 × 1019 / 100⌉ = ⌈968.05⌉ = 969
+
+
 def test_19_of_20_meets_95_exactly():
     add_clusters(compliant=19, stale=1)
     kpi = city()
@@ -155,6 +166,10 @@ def test_target_is_the_greatest_year_on_or_before_the_dates_year():
         ("95.5", 6, 7, False, 1),  # 6.685 → 7
         ("50", 1, 2, True, 0),
         ("50.01", 1, 2, False, 1),
+        # The rounded share equals the target, the exact one is below it.
+        ("66.67", 2, 3, False, 1),  # 66.666… % shows as 66.67; ⌈2.0001⌉ = 3
+        ("16.67", 1, 6, False, 1),  # 16.666… % shows as 16.67
+        ("16.66", 1, 6, True, 0),
     ],
 )
 def test_met_and_shortfall_with_other_targets(percent, compliant, operating, met, shortfall):
@@ -231,7 +246,13 @@ def test_kpi_per_district_and_city_wide():
         "share_percent": Decimal("50.00"),
         "met": False,
         "shortfall": 4,
-        "by_state": kpi.city.by_state,
+        "by_state": {
+            "no_treatment_plant": 1,
+            "no_evidence": 1,
+            "stale_evidence": 1,
+            "failed": 1,
+            "compliant": 4,
+        },
     }
 
 
@@ -274,6 +295,11 @@ def test_kpi_figures_arithmetic_is_exact():
     assert figures(18904, 19900).met is False  # 94.9949… %
     assert figures(18904, 19900).share_percent == Decimal("94.99")
     assert figures(18905, 19900).met is True
+    # 94.995 % exactly: shown as 95.00 (half-up, and half-even alike), yet below 95 %.
+    assert figures(18999, 20000).share_percent == Decimal("95.00")
+    assert figures(18999, 20000).met is False
+    assert figures(18999, 20000).shortfall == 1
+    assert figures(19000, 20000).met is True
     assert figures(18905, 19900, "95.00").shortfall == 0  # 95 × 19900 / 100 = 18905 exactly
     assert figures(19, 20).met is True
     assert figures(2, 3, "66.67").met is False  # 66.666… < 66.67

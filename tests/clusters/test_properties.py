@@ -3,16 +3,15 @@ and KPI agree with a plain-Python reading of the rules on random clusters, inspe
 dates and targets."""
 
 import datetime
-import math
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 import pytest
 from django.db import transaction
 from django.test import override_settings
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from clusters.choices import ClusterStatus
@@ -78,19 +77,31 @@ def ref_latest_evidence(c: Cluster, inspections, d) -> datetime.date | None:
     return max((on for on, _ in inspections if plant <= on <= d), default=None)
 
 
+def meets(compliant: int, operating: int, target: Decimal) -> bool:
+    """``compliant`` of ``operating`` reach ``target`` %: compared as exact fractions."""
+    return Fraction(compliant, operating) >= Fraction(target) / 100
+
+
 def ref_kpi(states: list[str], target: Decimal | None) -> dict:
     counts = Counter(s for s in states if s != "not_operating")
     operating, compliant = sum(counts.values()), counts["compliant"]
     share = None
     if operating:
-        exact = Fraction(100 * compliant, operating)
-        share = Decimal(math.floor(exact * 100 + Fraction(1, 2))) / 100
-    met = None
-    if share is not None and target is not None:
-        met = compliant * 100 >= Fraction(target) * operating
-    shortfall = None
+        # Decimal division far past any rounding boundary of a share with this denominator,
+        # then half-up to two places.
+        with localcontext(prec=60):
+            share = (Decimal(100 * compliant) / operating).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+    # The shortfall counted up: the fewest more compliant clusters that reach the target
+    # (nothing to reach without operating clusters); met when none is needed.
+    shortfall = met = None
     if target is not None:
-        shortfall = max(0, math.ceil(Fraction(target) * operating / 100) - compliant)
+        shortfall = 0
+        while operating and not meets(compliant + shortfall, operating, target):
+            shortfall += 1
+        if operating:
+            met = shortfall == 0
     return {
         "operating": operating,
         "compliant": compliant,
@@ -125,7 +136,7 @@ def scenarios(draw):
         return as_of + datetime.timedelta(days=offset)
 
     clusters = []
-    for _ in range(draw(st.integers(0, 8))):
+    for _ in range(draw(st.integers(0, 40))):
         # Lifecycle dates in order, each possibly unknown; closing only after establishment.
         op = draw(st.one_of(st.integers(-2500, -1), offsets))  # mostly before D
         est, con = sorted(min(o, op) for o in draw(st.lists(offsets, min_size=2, max_size=2)))
@@ -162,7 +173,7 @@ def scenarios(draw):
                     st.sampled_from(["meets", "fails"]),
                 ),
                 min_size=len(clusters),
-                max_size=30,
+                max_size=len(clusters) + 30,
             )
         )
     percents = st.decimals(0, 100, places=2, allow_nan=False, allow_infinity=False)
@@ -173,6 +184,62 @@ def scenarios(draw):
     return as_of, clusters, inspections, targets, window
 
 
+# --- explicit cases that random draws rarely hit -----------------------------------------
+
+EXAMPLE_DAY = datetime.date(2021, 12, 14)
+ON = datetime.date(2021, 6, 1)
+
+
+def running(district_code: str) -> Cluster:
+    """Operating since 2017 with a plant since 2018."""
+    return Cluster(
+        district=district_code,
+        established_on=datetime.date(2015, 1, 1),
+        construction_started_on=datetime.date(2016, 1, 1),
+        operating_since=datetime.date(2017, 1, 1),
+        closed_on=None,
+        wwtp_construction_started_on=None,
+        wwtp_operating_since=datetime.date(2018, 1, 1),
+    )
+
+
+#: Two inspections on the latest date, one fails: the cluster has failed, whichever was
+#: recorded first (and an older pass does not help).
+TIE = (
+    EXAMPLE_DAY,
+    [running("017"), running("017")],
+    [
+        (0, ON, "fails"),
+        (0, ON, "meets"),
+        (1, ON.replace(month=1), "meets"),
+        (1, ON, "meets"),
+        (1, ON, "fails"),
+    ],
+    {2021: Decimal("95")},
+    365,
+)
+#: Đông Anh: 1 of 32 compliant = 3.125 % → 3.13 half-up (3.12 half-even); Ứng Hòa: 2 of 3 =
+#: 66.666… % → 66.67, which does not meet a target of 66.67 % (⌈2.0001⌉ = 3 needed).
+ROUNDING = (
+    EXAMPLE_DAY,
+    [running("017") for _ in range(32)] + [running("281") for _ in range(3)],
+    [(i, ON, "meets" if i in (0, 32, 33) else "fails") for i in range(35)],
+    {2021: Decimal("66.67")},
+    365,
+)
+#: 5 of 32 = 15.625 % → 15.63 half-up (15.62 half-even); target 15.63 % is not met.
+ROUNDING_AT_TARGET = (
+    EXAMPLE_DAY,
+    [running("002") for _ in range(32)],
+    [(i, ON, "meets" if i < 5 else "fails") for i in range(32)],
+    {2020: Decimal("15.63")},
+    365,
+)
+
+
+@example(scenario=TIE)
+@example(scenario=ROUNDING)
+@example(scenario=ROUNDING_AT_TARGET)
 @settings(
     deadline=None,
     max_examples=100,
@@ -242,3 +309,38 @@ def test_database_rules_agree_with_the_reference(db, scenario):
                     if c.district == row.district.code]  # fmt: skip
             assert row.figures.as_dict() == ref_kpi(mine, target), row.district.code
         transaction.set_rollback(True)
+
+
+def reference_figures(scenario, district_code=None) -> dict:
+    as_of, clusters, inspections, targets, window = scenario
+    states = [
+        ref_state(c, [(on, r) for j, on, r in inspections if j == i], as_of, window)
+        for i, c in enumerate(clusters)
+        if district_code is None or c.district == district_code
+    ]
+    return ref_kpi(states, ref_target(targets, as_of))
+
+
+def test_the_explicit_examples_are_the_cases_they_name():
+    """The reference itself, on the explicit examples, by hand (so they test what they say)."""
+    assert reference_figures(TIE)["by_state"]["failed"] == 2
+    dong_anh, ung_hoa = reference_figures(ROUNDING, "017"), reference_figures(ROUNDING, "281")
+    assert (dong_anh["compliant"], dong_anh["operating"]) == (1, 32)
+    assert dong_anh["share_percent"] == Decimal("3.13")  # 3.125, half-up
+    assert (ung_hoa["share_percent"], ung_hoa["met"], ung_hoa["shortfall"]) == (
+        Decimal("66.67"),
+        False,
+        1,
+    )
+    at_target = reference_figures(ROUNDING_AT_TARGET)
+    assert at_target["share_percent"] == Decimal("15.63")  # 15.625, half-up
+    assert (at_target["target_percent"], at_target["met"], at_target["shortfall"]) == (
+        Decimal("15.63"),
+        False,
+        1,
+    )
+    # The counted-up shortfall against the closed form, on a few hand-made counts.
+    assert ref_kpi(["compliant"] * 189 + ["failed"] * 10, Decimal("95"))["shortfall"] == 1
+    assert ref_kpi(["compliant"] * 19 + ["failed"], Decimal("95"))["met"] is True
+    assert ref_kpi([], Decimal("95"))["shortfall"] == 0
+    assert ref_kpi(["failed"] * 7, Decimal("95"))["shortfall"] == 7  # ⌈6.65⌉

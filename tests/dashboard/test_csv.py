@@ -67,6 +67,14 @@ def test_district_csv_equals_the_selector_for_every_district(client, department_
     city = dict(zip(header, body[-1], strict=True))
     assert city["operating"] == str(expected.city.operating)
     assert city["shortfall (clusters)"] == str(expected.city.shortfall)
+    # By hand: Đông Anh 1 of 4 compliant, Ứng Hòa 1 of 2, the city 2 of 6; 95 % is the target.
+    dong_anh = dict(zip(header, by_code["017"], strict=True))
+    columns = ("operating", "compliant", "share (%)", "shortfall (clusters)")
+    assert [dong_anh[k] for k in columns] == ["4", "1", "25.00", "3"]
+    ung_hoa = dict(zip(header, by_code["281"], strict=True))
+    assert (ung_hoa["share (%)"], ung_hoa["shortfall (clusters)"]) == ("50.00", "1")
+    assert (city["operating"], city["compliant"], city["share (%)"]) == ("6", "2", "33.33")
+    assert city["shortfall (clusters)"] == "4"
 
 
 def test_district_staff_csv_holds_only_their_districts(client, district_user):
@@ -80,6 +88,8 @@ def test_district_staff_csv_holds_only_their_districts(client, district_user):
     assert codes == ["017"]
     # Their districts, then the city for context.
     assert rows[-1][3] == str(wastewater_compliance(as_of=AS_OF).city.operating)
+    assert rows[-1][3] == "6"
+    assert rows[1][3] == "4"  # Đông Anh's own operating clusters
     markets = read_csv(download(client, district_user, "markets"))
     assert [row[0] for row in markets[1:] if row[0]] == ["017"]
 

@@ -62,8 +62,14 @@ def test_every_kpi_figure_equals_the_selector(client, department_user):
         assert parsed.figures[(None, None, f"kpi-state-{state}")] == str(count)
     # The hand-made case, so the comparison is not vacuous: 2 of 6 compliant, 95 % → 4 short.
     assert (expected.city.operating, expected.city.compliant) == (6, 2)
-    assert parsed.figures[(None, None, "kpi-shortfall")] == "4"
+    assert parsed.figures[(None, None, "kpi-operating")] == "6"
+    assert parsed.figures[(None, None, "kpi-compliant")] == "2"
+    assert parsed.figures[(None, None, "kpi-share")] == "33.33"
+    assert parsed.figures[(None, None, "kpi-target")] == "95.00"
+    assert parsed.figures[(None, None, "kpi-shortfall")] == "4"  # ⌈5.7⌉ − 2
     assert parsed.figures[(None, None, "kpi-met")] == "false"
+    assert parsed.figures[(None, None, "kpi-state-failed")] == "1"
+    assert parsed.figures[(None, None, "kpi-state-no_evidence")] == "1"
 
 
 def test_district_table_equals_the_selector_sorted_by_shortfall(client, department_user):
@@ -89,6 +95,15 @@ def test_district_table_equals_the_selector_sorted_by_shortfall(client, departme
                 figures.by_state[state.value]
             )
     assert expected["017"].shortfall == 3 and expected["281"].shortfall == 1
+    # By hand: Đông Anh 1 of 4 (⌈3.8⌉ − 1 short), Ứng Hòa 1 of 2 (⌈1.9⌉ − 1 short).
+    for code, figures in {
+        "017": {"operating": "4", "compliant": "1", "share": "25.00", "shortfall": "3",
+                "state-failed": "1", "state-stale_evidence": "1", "state-no_evidence": "0"},
+        "281": {"operating": "2", "compliant": "1", "share": "50.00", "shortfall": "1",
+                "state-failed": "0", "state-no_evidence": "1"},
+    }.items():  # fmt: skip
+        for name, value in figures.items():
+            assert parsed.figures[("district-table", code, name)] == value, (code, name)
 
 
 def test_district_figures_link_to_the_admin_list_of_those_clusters(client, department_user):
@@ -114,6 +129,18 @@ def test_trend_is_the_selector_at_each_year_end_and_now(client, department_user)
             assert parsed.figures[("trend-table", day.isoformat(), name)] == as_text(
                 kpi_value(figures, name)
             ), (day, name)
+    # By hand, at three year ends: no target before 2021; at 2021 only DA-STALE's inspection
+    # of 2021-01-01 is recent enough; in 2023 the two compliant clusters' inspections.
+    for day, figures in {
+        "2020-12-31": {"operating": "6", "compliant": "0", "share": "0.00", "target": "",
+                       "shortfall": ""},
+        "2021-12-31": {"operating": "6", "compliant": "1", "share": "16.67", "target": "95.00",
+                       "shortfall": "5"},
+        "2023-12-31": {"operating": "6", "compliant": "2", "share": "33.33", "target": "95.00",
+                       "shortfall": "4"},
+    }.items():  # fmt: skip
+        for name, value in figures.items():
+            assert parsed.figures[("trend-table", day, name)] == value, (day, name)
 
 
 def test_overdue_list_is_the_selector_with_months(client, department_user):
@@ -123,6 +150,9 @@ def test_overdue_list_is_the_selector_with_months(client, department_user):
 
     assert parsed.rows["overdue-table"] == [item.cluster.code for item in expected]
     assert parsed.rows["overdue-table"] == ["DA-OVERDUE", "UH-OVERDUE"]
+    # Established 2019-01-01 and 2020-01-01; at 2023-06-14.
+    assert parsed.figures[("overdue-table", "DA-OVERDUE", "months")] == "53"
+    assert parsed.figures[("overdue-table", "UH-OVERDUE", "months")] == "41"
     for item in expected:
         assert parsed.figures[("overdue-table", item.cluster.code, "months")] == str(
             item.months_since_established
@@ -143,7 +173,15 @@ def test_not_compliant_list_gives_each_clusters_state_and_reason(client, departm
     for state, count in city.by_state.items():
         expected = 0 if state == WastewaterState.COMPLIANT else count
         assert states.count(state) == expected, state
-    assert parsed.row_attrs[("not-compliant-table", "DA-FAILED")]["data-state"] == "failed"
+    assert {
+        code: parsed.row_attrs[("not-compliant-table", code)]["data-state"]
+        for code in parsed.rows["not-compliant-table"]
+    } == {
+        "DA-FAILED": "failed",
+        "DA-NO-PLANT": "no_treatment_plant",
+        "DA-STALE": "stale_evidence",
+        "UH-NO-EVIDENCE": "no_evidence",
+    }
     for state in set(states):
         assert str(WASTEWATER_STATE_REASONS[WastewaterState(state)]) in html
 
@@ -166,6 +204,21 @@ def test_markets_equal_the_selector(client, department_user):
         for status, n in counts.by_status.items():
             assert parsed.figures[("market-table", district_obj.code, f"status-{status}")] == str(n)
     assert parsed.rows["project-table"] == ["HK-3", "DA-M1"]  # by district code
+    # By hand: HK-1 (class 1), HK-2 and HK-3 (unclassified) operate in Hoàn Kiếm; DA-M1
+    # (class 3) is under renovation in Đông Anh.
+    for name, value in {
+        "markets-total": "4",
+        "markets-status-operating": "3",
+        "markets-status-under_renovation": "1",
+        "markets-status-planned": "0",
+        "markets-class-1": "1",
+        "markets-class-3": "1",
+        "markets-class-unclassified": "2",
+    }.items():
+        assert parsed.figures[(None, None, name)] == value, name
+    assert parsed.rows["market-table"] == ["002", "017"]
+    assert parsed.figures[("market-table", "002", "total")] == "3"
+    assert parsed.figures[("market-table", "017", "status-under_renovation")] == "1"
 
 
 def test_district_staff_see_their_districts_with_the_city_beside(client, district_user):
@@ -179,6 +232,12 @@ def test_district_staff_see_their_districts_with_the_city_beside(client, distric
         assert parsed.figures[(None, None, f"kpi-{name}")] == as_text(kpi_value(own.city, name))
         assert parsed.figures[(None, None, f"city-{name}")] == as_text(kpi_value(city.city, name))
     assert own.city.operating == 4 and city.city.operating == 6
+    assert parsed.figures[(None, None, "kpi-share")] == "25.00"
+    assert parsed.figures[(None, None, "kpi-shortfall")] == "3"
+    assert parsed.figures[(None, None, "city-share")] == "33.33"
+    assert parsed.figures[(None, None, "city-shortfall")] == "4"
+    assert parsed.figures[("trend-table", "2021-12-31", "share")] == "25.00"  # DA-STALE
+    assert parsed.figures[("trend-table", "2021-12-31", "city-share")] == "16.67"
     # Lists and tables only from their scope.
     assert parsed.rows["district-table"] == ["017"]
     assert parsed.rows["overdue-table"] == ["DA-OVERDUE"]
@@ -223,6 +282,7 @@ def test_a_bad_date_gives_a_message_and_todays_figures(client, department_user, 
     assert parsed.figures[(None, None, "kpi-operating")] == str(
         wastewater_compliance(as_of=today()).city.operating
     )
+    assert parsed.figures[(None, None, "kpi-operating")] == "6"  # all operate since 2015
 
 
 def test_no_date_means_today_without_a_message(client, department_user):
