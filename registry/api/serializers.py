@@ -108,8 +108,9 @@ class ModelCleanSerializer(FastRepresentationMixin, serializers.ModelSerializer)
     """A model serializer whose writes are validated by the model itself.
 
     ``full_clean()`` — field validators, constraints and ``clean()`` — is the single source
-    of validation; its errors come back as DRF's per-field 400. Updates save with
-    ``save_if_unchanged`` when the view passes ``expected_version`` (If-Match) in the context.
+    of validation; its errors come back as DRF's per-field 400. Updates write only the fields
+    they were given (``VersionedModel.save_fields``), refused with 412 when the view passes
+    ``expected_version`` (If-Match) in the context and the stored version is another.
     """
 
     serializer_field_mapping = {
@@ -143,14 +144,23 @@ class ModelCleanSerializer(FastRepresentationMixin, serializers.ModelSerializer)
         return attrs
 
     def update(self, instance, validated_data):
+        # Only the fields this request gave are written (a PATCH of one field never writes
+        # back another field's stale value over a concurrent change), and the record they
+        # are merged into is validated again under the row's lock.
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        expected_version = self.context.get("expected_version")
-        if expected_version is None:
-            instance.save()
-        else:
-            instance.save_if_unchanged(expected_version)
+        instance.save_fields(
+            list(validated_data),
+            expected_version=self.context.get("expected_version"),
+            check=self._clean_merged,
+        )
         return instance
+
+    def _clean_merged(self, record):
+        try:
+            record.full_clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(django_validation_error_detail(error)) from error
 
 
 class DistrictSerializer(serializers.ModelSerializer):
