@@ -1,4 +1,4 @@
-"""Throttling per API token (or per signed-in account for the admin session), and per
+"""Throttling per account (its API token and its admin session count together), and per
 address for requests without credentials.
 
 Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (settings read them from the
@@ -21,7 +21,6 @@ import random
 
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
 from registry.lockout import client_ip
@@ -117,17 +116,16 @@ class SlidingWindowRateThrottle(SimpleRateThrottle):
 
 
 class TokenRateThrottle(SlidingWindowRateThrottle):
-    """Counts the requests of one token; a session is counted per account."""
+    """Counts the requests of one account, whatever credential it signs them with: its API
+    token and its admin session share one count (two credentials are not twice the rate)."""
 
     scope = "token"
 
     def get_cache_key(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return None  # anonymous requests are counted by AnonymousRateThrottle
-        # DRF issues one token per account, so the account identifies the token without
-        # putting the secret key into a key.
-        kind = "token" if isinstance(request.auth, Token) else "session"
-        return self.key_for(f"{kind}-{request.user.pk}")
+        # The account's id: never the credential (no secret in a key, one count per account).
+        return self.key_for(f"user-{request.user.pk}")
 
 
 class AnonymousRateThrottle(SlidingWindowRateThrottle):
