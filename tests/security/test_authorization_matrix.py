@@ -406,3 +406,34 @@ def test_admin_matrix(role, settings):
         accounts.get(role, {403}),
     )
     matrix.report()
+
+
+# -- the dashboard -----------------------------------------------------------------------------
+
+DASHBOARD_TABLES = ["districts", "trend", "overdue", "not-compliant", "markets", "projects"]
+
+
+def dashboard_expected(role: str) -> set[int]:
+    if role == "anonymous":
+        return {302}  # to the login page
+    if role == "token_without_permissions":
+        return {403}  # signed in, but no view permission (nor any district)
+    return {200}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_dashboard_matrix(role):
+    """The page and every CSV pass the API's gate: view permission and districts."""
+    build_world()
+    user = make_account(role)
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    matrix = Matrix(role)
+    expected = dashboard_expected(role)
+    matrix.check("dash", "GET /", client.get("/", {"as_of": "2023-06-14"}), expected)
+    for table in DASHBOARD_TABLES:
+        url = reverse("dashboard:csv", args=[table])
+        matrix.check("dash", f"GET {table}.csv", client.get(url), expected)
+    matrix.report()
