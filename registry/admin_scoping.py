@@ -170,26 +170,43 @@ class DistrictListFilter(admin.SimpleListFilter):
 
 
 class VersionedModelForm(forms.ModelForm):
-    """A ModelForm that remembers the version it was loaded at (hidden field)."""
+    """A ModelForm that remembers the version it was loaded at (hidden field).
+
+    A change posted without that version is refused: it cannot tell whether it would
+    overwrite someone else's change."""
 
     expected_version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0, label=_("version")
     )
     #: set on the class when the form is used to revert to a historical version
     skip_version_check = False
+    #: an inline row is checked only when it was changed (an unchanged row is not saved)
+    check_only_when_changed = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["expected_version"].initial = self.instance.version
 
+    def _checks_version(self) -> bool:
+        if self.instance.pk is None or self.skip_version_check:
+            return False
+        return not (self.check_only_when_changed and not self.has_changed())
+
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None or self.skip_version_check:
+        if not self._checks_version() or "expected_version" in self.errors:
             return cleaned
         expected = cleaned.get("expected_version")
         if expected is None:
-            expected = self.fields["expected_version"].initial
+            raise ValidationError(
+                gettext(
+                    "This form was sent without the version of the record it was loaded with, "
+                    "so it cannot tell whether someone else changed the record meanwhile. "
+                    "Your changes were not saved: reload the page and make them again."
+                ),
+                code="missing_version",
+            )
         current = (
             type(self.instance)
             ._default_manager.filter(pk=self.instance.pk)
@@ -201,6 +218,35 @@ class VersionedModelForm(forms.ModelForm):
                 changed_meanwhile_message(self.instance, expected), code="stale_version"
             )
         return cleaned
+
+    def save(self, commit=True):
+        if not commit or not self._checks_version():
+            return super().save(commit=commit)
+        # Saved by a formset (an inline row): written only if still at the version loaded,
+        # under the row's lock (StaleVersionError otherwise: the admin says so, nothing saved).
+        self.instance.save_if_unchanged(self.cleaned_data["expected_version"])
+        self._save_m2m()
+        return self.instance
+
+
+class VersionedInlineForm(VersionedModelForm):
+    check_only_when_changed = True
+
+    def has_changed(self):
+        # A row posted as it is stored now is not saved (so not checked), whatever version
+        # it was loaded at; any other row is checked and written at its version only.
+        return any(name != "expected_version" for name in self.changed_data)
+
+
+class VersionedInlineMixin:
+    """An inline whose rows carry their version: a row changed on its own page since the
+    parent page was loaded is refused with the parent form's message (no lost edits)."""
+
+    form = VersionedInlineForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "expected_version" in fields else [*fields, "expected_version"]
 
 
 def changed_meanwhile_message(instance, expected_version) -> str:
