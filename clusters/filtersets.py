@@ -18,6 +18,7 @@ from clusters.choices import ClusterStatus, InspectionResult, WastewaterState
 from clusters.models import IndustrialCluster, WastewaterInspection
 from registry.dates import today
 from registry.models import District
+from registry.scoping import restrict
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -129,12 +130,21 @@ class ClusterFilterSet(django_filters.FilterSet):
         )
 
 
+def clusters_in_scope(request):
+    """The clusters a filter may name: those of the caller's districts (another district's
+    code is refused as an unknown one is, so the filter tells nothing of other districts)."""
+    clusters = IndustrialCluster.objects.all()
+    if request is None:  # the schema, built without a caller
+        return clusters
+    return restrict(clusters, request.user)
+
+
 class InspectionFilterSet(django_filters.FilterSet):
     cluster = CodeMultipleChoiceFilter(
         field_name="cluster__code",
         distinct=False,
         to_field_name="code",
-        queryset=IndustrialCluster.objects.all(),
+        queryset=clusters_in_scope,
         label=_("Cluster (its code; repeat the parameter for several)"),
     )
     district = district_filter("cluster__district")

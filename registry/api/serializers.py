@@ -18,6 +18,7 @@ from markets.selectors import UNCLASSIFIED
 from registry.api.exceptions import django_validation_error_detail
 from registry.fields import CodeField
 from registry.models import District
+from registry.scoping import restrict
 
 
 class CodeRelatedField(serializers.SlugRelatedField):
@@ -31,6 +32,16 @@ class CodeRelatedField(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "code")
         super().__init__(**kwargs)
+
+    def get_queryset(self):
+        # A record of another district (other than the public districts themselves) is
+        # "no record with that code", exactly as an unknown code: no existence oracle.
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        model = queryset.model
+        if request is not None and model is not District and hasattr(model, "DISTRICT_PATH"):
+            queryset = restrict(queryset, request.user)
+        return queryset
 
     def to_internal_value(self, data):
         if isinstance(data, str) and "\x00" in data:
