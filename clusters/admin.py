@@ -19,7 +19,12 @@ from clusters.choices import (
 from clusters.models import IndustrialCluster, WastewaterInspection
 from clusters.resources import ClusterResource, InspectionResource
 from registry.admin_display import name_with_code, short_date
-from registry.admin_scoping import DistrictListFilter, RegistryModelAdmin, ScopedInlineMixin
+from registry.admin_scoping import (
+    DistrictListFilter,
+    RegistryModelAdmin,
+    ScopedInlineMixin,
+    VersionedInlineMixin,
+)
 from registry.dates import today
 
 #: colour of each wastewater state in the list (green good, red bad, grey outside the KPI)
@@ -104,7 +109,7 @@ def wastewater_state_badge(state):
     )
 
 
-class InspectionInline(ScopedInlineMixin, admin.TabularInline):
+class InspectionInline(ScopedInlineMixin, VersionedInlineMixin, admin.TabularInline):
     model = WastewaterInspection
     extra = 1
     fields = [

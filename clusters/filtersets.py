@@ -17,6 +17,7 @@ from registry.filtersets import (
     UpdatedRangeFilterSet,
     district_filter,
 )
+from registry.scoping import restrict
 
 
 class ClusterFilterSet(UpdatedRangeFilterSet):
@@ -79,12 +80,21 @@ class ClusterFilterSet(UpdatedRangeFilterSet):
         )
 
 
+def clusters_in_scope(request):
+    """The clusters a filter may name: those of the caller's districts (another district's
+    code is refused as an unknown one is, so the filter tells nothing of other districts)."""
+    clusters = IndustrialCluster.objects.all()
+    if request is None:  # the schema, built without a caller
+        return clusters
+    return restrict(clusters, request.user)
+
+
 class InspectionFilterSet(UpdatedRangeFilterSet):
     cluster = CodeMultipleChoiceFilter(
         field_name="cluster__code",
         distinct=False,
         to_field_name="code",
-        queryset=IndustrialCluster.objects.all(),
+        queryset=clusters_in_scope,
         label=_("Cluster (its code; repeat the parameter for several)"),
     )
     district = district_filter("cluster__district")

@@ -94,7 +94,9 @@ class InspectionResource(RegistryResource):
         widget=ScopedCodeWidget(
             IndustrialCluster,
             unknown_message=_("There is no industrial cluster with code %(code)s."),
-            out_of_scope_message=_("Cluster %(code)s is not in one of the districts you keep."),
+            # Another district's cluster reads as unknown: a row must not tell whether a code
+            # exists outside the user's districts (districts are public reference data).
+            out_of_scope_message=_("There is no industrial cluster with code %(code)s."),
         ),
     )
     inspected_on = labelled(WastewaterInspection, "inspected_on")

@@ -1,6 +1,13 @@
-"""The dashboard page and its CSV downloads: thin views over ``dashboard.data``."""
+"""The dashboard page and its CSV downloads: thin views over ``dashboard.data``.
+
+Both pass the API's gate: the view permission of what they show (as the stats endpoints
+require it) and the caller's districts (``registry.scoping``). The page needs the clusters'
+view permission and shows the markets and their projects only with theirs; each CSV needs its
+own table's; an account without districts gets no figures, on the page or in a CSV.
+"""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,9 +24,28 @@ from markets.models import Market
 from markets.selectors import UNCLASSIFIED
 from registry.dates import today
 
+#: the view permissions each part of the dashboard needs (the same as the API's for it)
+CLUSTER_FIGURES = ("clusters.view_industrialcluster",)
+MARKET_FIGURES = ("markets.view_market",)
+PROJECT_LIST = ("markets.view_market", "markets.view_marketproject")
+TABLE_PERMISSIONS = {
+    "districts": CLUSTER_FIGURES,
+    "trend": CLUSTER_FIGURES,
+    "overdue": CLUSTER_FIGURES,
+    "not-compliant": CLUSTER_FIGURES,
+    "markets": MARKET_FIGURES,
+    "projects": PROJECT_LIST,
+}
+
+
+def require_permissions(user, permissions) -> None:
+    if not user.has_perms(permissions):
+        raise PermissionDenied(_("Your account may not see these figures."))
+
 
 @login_required
 def index(request):
+    require_permissions(request.user, CLUSTER_FIGURES)
     now = today()
     form, as_of = parse_as_of(request.GET, default=now)
     scope = data.Scope.for_user(request.user)
@@ -31,6 +57,8 @@ def index(request):
         "projection": as_of > now,
         "scope": scope,
         "demo": demo_dataset_loaded(),
+        "show_markets": request.user.has_perms(MARKET_FIGURES),
+        "show_projects": request.user.has_perms(PROJECT_LIST),
     }
     if scope.districts:
         dashboard = data.build_dashboard(scope, as_of, now)
@@ -127,11 +155,14 @@ def table_csv(request, table: str):
         build = exports.TABLES[table]
     except KeyError:
         raise Http404(_("There is no such table.")) from None
+    require_permissions(request.user, TABLE_PERMISSIONS[table])
+    scope = data.Scope.for_user(request.user)
+    if not scope.districts:
+        raise PermissionDenied(_("Your account has no districts, so there are no figures."))
     form, as_of = parse_as_of(request.GET, default=today())
     if form.is_bound and not form.is_valid():
         messages = " ".join(str(m) for errors in form.errors.values() for m in errors)
         return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
-    scope = data.Scope.for_user(request.user)
     header, rows = build(scope, as_of)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table}-{as_of.isoformat()}.csv"'

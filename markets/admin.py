@@ -18,6 +18,7 @@ from registry.admin_scoping import (
     ScopedAdminMixin,
     ScopedInlineMixin,
     VersionedAdminMixin,
+    VersionedInlineMixin,
 )
 
 
@@ -47,7 +48,7 @@ class ProjectDistrictListFilter(DistrictListFilter):
     district_lookup = "market__district_id"
 
 
-class ProjectInline(ScopedInlineMixin, admin.TabularInline):
+class ProjectInline(ScopedInlineMixin, VersionedInlineMixin, admin.TabularInline):
     model = MarketProject
     extra = 0
     fields = [

@@ -16,7 +16,8 @@ import tablib
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
@@ -63,10 +64,65 @@ def scoped_queryset(queryset, user):
     return queryset
 
 
+def is_valid_key(field, value) -> bool:
+    """Whether ``value`` (from a request) can name a row by ``field`` (a model field), so a
+    malformed id ("abc", "²", a NUL) is "not found" or a form error, never a 500."""
+    if isinstance(value, str) and "\x00" in value:
+        return False
+    try:
+        field.run_validators(field.to_python(value))  # the type, and the column's range
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """A foreign-key choice that refuses a malformed id ("abc", "²", a NUL, a number past the
+    column's range) as an invalid choice before looking it up."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            key_field = (
+                self.queryset.model._meta.get_field(self.to_field_name)
+                if self.to_field_name
+                else self.queryset.model._meta.pk
+            )
+            if not is_valid_key(key_field, str(value)):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": value},
+                )
+        return super().to_python(value)
+
+
+def refuse_nul(params) -> None:
+    """400 for a query string with a NUL character (PostgreSQL cannot compare text with one;
+    no registry value contains one)."""
+    for key, values in params.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            raise BadRequest("NUL character in the query string")
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete, re-rendering a refused form whose posted id is malformed
+    (Django's looks it up and fails with a 500) as if nothing had been chosen."""
+
+    def optgroups(self, name, value, attr=None):
+        field = self.field.remote_field.get_related_field()
+        value = [v for v in value if v in (None, "") or is_valid_key(field, str(v))]
+        return super().optgroups(name, value, attr)
+
+
 class ScopedFormfieldMixin:
     """Foreign-key choices (selects and autocompletes) offer only records in scope."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", SafeModelChoiceField)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         related = db_field.related_model
         if is_district_scoped(related):
             queryset = kwargs.get("queryset")
@@ -114,7 +170,20 @@ class ScopedAdminMixin(ScopedFormfieldMixin):
         return kwargs
 
     # -- history (django-simple-history) -----------------------------------------------------
+    # -- malformed requests: a 400 or "not found", never a 500 ------------------------------
+    def changelist_view(self, request, extra_context=None):
+        refuse_nul(request.GET)
+        return super().changelist_view(request, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The change list's search and the autocompletes: no record contains a NUL.
+        if "\x00" in search_term:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
     def _require_in_scope(self, request, object_id):
+        if not is_valid_key(self.model._meta.pk, unquote(object_id)):
+            raise Http404(gettext("No such record among the districts you keep."))
         if can_access_all_districts(request.user):
             return
         try:
@@ -133,6 +202,8 @@ class ScopedAdminMixin(ScopedFormfieldMixin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_in_scope(request, object_id)
+        if not is_valid_key(self.model.history.model._meta.pk, version_id):
+            raise Http404(gettext("No such version of this record."))
         if request.method == "POST":
             if self.revert_disabled(request):
                 raise PermissionDenied
@@ -164,32 +235,50 @@ class DistrictListFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        if not (value.isascii() and value.isdigit() and len(value) <= 18):
             return queryset.none()
         return queryset.filter(**{self.district_lookup: int(value)})
 
 
 class VersionedModelForm(forms.ModelForm):
-    """A ModelForm that remembers the version it was loaded at (hidden field)."""
+    """A ModelForm that remembers the version it was loaded at (hidden field).
+
+    A change posted without that version is refused: it cannot tell whether it would
+    overwrite someone else's change."""
 
     expected_version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0, label=_("version")
     )
     #: set on the class when the form is used to revert to a historical version
     skip_version_check = False
+    #: an inline row is checked only when it was changed (an unchanged row is not saved)
+    check_only_when_changed = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["expected_version"].initial = self.instance.version
 
+    def _checks_version(self) -> bool:
+        if self.instance.pk is None or self.skip_version_check:
+            return False
+        return not (self.check_only_when_changed and not self.has_changed())
+
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None or self.skip_version_check:
+        if not self._checks_version() or "expected_version" in self.errors:
             return cleaned
         expected = cleaned.get("expected_version")
         if expected is None:
-            expected = self.fields["expected_version"].initial
+            raise ValidationError(
+                gettext(
+                    "This form was sent without the version of the record it was loaded with, "
+                    "so it cannot tell whether someone else changed the record meanwhile. "
+                    "Your changes were not saved: reload the page and make them again."
+                ),
+                code="missing_version",
+            )
         current = (
             type(self.instance)
             ._default_manager.filter(pk=self.instance.pk)
@@ -201,6 +290,35 @@ class VersionedModelForm(forms.ModelForm):
                 changed_meanwhile_message(self.instance, expected), code="stale_version"
             )
         return cleaned
+
+    def save(self, commit=True):
+        if not commit or not self._checks_version():
+            return super().save(commit=commit)
+        # Saved by a formset (an inline row): written only if still at the version loaded,
+        # under the row's lock (StaleVersionError otherwise: the admin says so, nothing saved).
+        self.instance.save_if_unchanged(self.cleaned_data["expected_version"])
+        self._save_m2m()
+        return self.instance
+
+
+class VersionedInlineForm(VersionedModelForm):
+    check_only_when_changed = True
+
+    def has_changed(self):
+        # A row posted as it is stored now is not saved (so not checked), whatever version
+        # it was loaded at; any other row is checked and written at its version only.
+        return any(name != "expected_version" for name in self.changed_data)
+
+
+class VersionedInlineMixin:
+    """An inline whose rows carry their version: a row changed on its own page since the
+    parent page was loaded is refused with the parent form's message (no lost edits)."""
+
+    form = VersionedInlineForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "expected_version" in fields else [*fields, "expected_version"]
 
 
 def changed_meanwhile_message(instance, expected_version) -> str:

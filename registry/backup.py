@@ -9,6 +9,9 @@ A backup is checked right after it is written (``pg_restore --list`` / ``PRAGMA
 integrity_check``), so an unreadable backup is noticed at once, not on the day it is needed.
 A restore refuses a database that already holds tables unless told to replace them, and refuses a
 backup of the other kind (a SQLite file into PostgreSQL and vice versa).
+
+A backup holds password hashes, sessions and API credentials: it is written readable by its
+owner only (mode 0600, from its first byte), in a folder only its owner can enter (0700).
 """
 
 import datetime
@@ -26,8 +29,29 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 SUFFIX = {"postgresql": ".dump", "sqlite": ".sqlite3"}
 
 
+#: a backup file, and the folder of dated backups: the owner's alone
+FILE_MODE = 0o600
+DIRECTORY_MODE = 0o700
+
+
 class BackupError(Exception):
     """A backup or restore that could not be done; the message says why and what to do."""
+
+
+def private_directory(directory: Path) -> Path:
+    """``directory``, created if needed, entered by its owner only (mode 0700)."""
+    directory = Path(directory)
+    directory.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+    os.chmod(directory, DIRECTORY_MODE)
+    return directory
+
+
+def _create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 (whatever the umask), so the backup is never
+    readable by others, not even while it is being written."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    os.close(descriptor)
+    os.chmod(path, FILE_MODE)
 
 
 def default_path(directory: Path, vendor: str) -> Path:
@@ -76,9 +100,11 @@ def backup(path: Path, using: str = "default") -> Path:
     """Write a complete backup of database ``using`` to ``path`` (written whole or not at all)."""
     connection = connections[using]
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        private_directory(path.parent)
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
+    _create_private_file(partial)
     try:
         if connection.vendor == "postgresql":
             env = _pg_env(connection.settings_dict)
@@ -99,6 +125,7 @@ def backup(path: Path, using: str = "default") -> Path:
                 raise BackupError(f"the SQLite copy failed its integrity check: {verdict}")
         else:
             raise BackupError(f"backups of a {connection.vendor} database are not supported.")
+        os.chmod(partial, FILE_MODE)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

@@ -1,10 +1,14 @@
 """Login protection (django-axes): repeated failed sign-ins lock the account and address.
 
 Settings ``AXES_*`` in registry/settings.py: 5 failures lock the user name, and separately the
-client address, for 15 minutes; a successful sign-in resets the count.
+client address, for 15 minutes. A successful sign-in clears that user name's failures only
+(:class:`LoginProtectionHandler`): never those of other names tried from the same address.
 """
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.template.response import TemplateResponse
@@ -21,6 +25,25 @@ class LoginProtectionBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class LoginProtectionHandler(AxesDatabaseHandler):
+    """Axes' database handler, but a successful sign-in forgets only the signed-in user
+    name's failures.
+
+    Axes' own reset deletes every record matching any lockout parameter, so with
+    ``["username", "ip_address"]`` one's own correct sign-in also wiped every failure recorded
+    from the address, for every name: "4 wrong passwords for another account, then 1 correct
+    sign-in as oneself", repeated, gave unlimited guesses. Here the failures of other names
+    stay, and keep counting towards both their name's and the address's limit.
+    """
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        username = get_client_username(request, credentials)
+        if not username:
+            return 0
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
 
 
 def client_ip(request) -> str | None:

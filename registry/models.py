@@ -75,6 +75,11 @@ class DistrictRecord(models.Model):
         instance._loaded_district_id = instance.__dict__.get("district_id")
         return instance
 
+    def refresh_from_db(self, using=None, fields=None, **kwargs):
+        super().refresh_from_db(using=using, fields=fields, **kwargs)
+        if fields is None or "district" in fields or "district_id" in fields:
+            self._loaded_district_id = self.__dict__.get("district_id")
+
 
 def validate_district_takes(record) -> None:
     """Inactive districts keep their records but take no new ones: ``record`` (a model with a
@@ -229,6 +234,43 @@ class VersionedModel(ConstraintsInPythonMixin, models.Model):
         with transaction.atomic():
             self.version = self._lock_if_unchanged(expected_version)
             self.save(**kwargs)
+
+    def save_fields(self, fields, expected_version=None, check=None):
+        """Write only ``fields`` (field names) of this record, keeping every other field as
+        it is stored now; the version still moves on by one.
+
+        Two writers that changed different fields of the same record both keep their change:
+        under the row's lock the other fields are read again from the database (so the saved
+        record, its history row and ``check`` see the current values, not the ones this copy
+        was loaded with) and ``UPDATE`` names only ``fields``, the version and the time.
+        ``expected_version`` (If-Match) refuses the write with StaleVersionError when the
+        stored version is another; ``check(record)``, called under the lock on the merged
+        record, may refuse it by raising.
+        """
+        names = set(fields)
+        with transaction.atomic():
+            current = (
+                type(self)
+                ._default_manager.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is None or (
+                expected_version is not None and int(expected_version) != current
+            ):
+                raise StaleVersionError(current)
+            others = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if field.name not in names and not field.primary_key
+            ]
+            if others:
+                self.refresh_from_db(fields=others)
+            self.version = current
+            if check is not None:
+                check(self)
+            self.save(update_fields=[*names, "version", "updated_at"])
 
     def delete_if_unchanged(self, expected_version, **kwargs):
         """Delete only if the stored version is still ``expected_version``."""

@@ -184,7 +184,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Login protection (django-axes, see registry/lockout.py): 5 failed sign-ins lock the user
-# name, and separately the client address, for 15 minutes. Unlock: `manage.py axes_reset`.
+# name, and separately the client address, for 15 minutes (each a separate count: a list of
+# single parameters, not a combination); a successful sign-in clears only its own user name's
+# failures (LoginProtectionHandler). Unlock: `manage.py axes_reset`.
 AUTHENTICATION_BACKENDS = [
     "registry.lockout.LoginProtectionBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -193,6 +195,7 @@ AXES_FAILURE_LIMIT = env_int("REGISTRY_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("REGISTRY_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "registry.lockout.LoginProtectionHandler"
 AXES_LOCKOUT_CALLABLE = "registry.lockout.lockout_response"
 # Behind N reverse proxies that append to X-Forwarded-For, the client address is the Nth
 # from the right; 0 (default) uses the connection's address. The sign-in lockout and the

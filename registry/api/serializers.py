@@ -13,6 +13,7 @@ from registry.dates import validate_as_of
 from registry.fields import CodeField
 from registry.formats import DATE_INVALID_MESSAGE
 from registry.models import District
+from registry.scoping import restrict
 
 
 class CodeRelatedField(serializers.SlugRelatedField):
@@ -26,6 +27,16 @@ class CodeRelatedField(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "code")
         super().__init__(**kwargs)
+
+    def get_queryset(self):
+        # A record of another district (other than the public districts themselves) is
+        # "no record with that code", exactly as an unknown code: no existence oracle.
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        model = queryset.model
+        if request is not None and model is not District and hasattr(model, "DISTRICT_PATH"):
+            queryset = restrict(queryset, request.user)
+        return queryset
 
     def to_internal_value(self, data):
         if isinstance(data, str) and "\x00" in data:
@@ -47,8 +58,9 @@ class ModelCleanSerializer(serializers.ModelSerializer):
     """A model serializer whose writes are validated by the model itself.
 
     ``full_clean()`` — field validators, constraints and ``clean()`` — is the single source
-    of validation; its errors come back as DRF's per-field 400. Updates save with
-    ``save_if_unchanged`` when the view passes ``expected_version`` (If-Match) in the context.
+    of validation; its errors come back as DRF's per-field 400. Updates write only the fields
+    they were given (``VersionedModel.save_fields``), refused with 412 when the view passes
+    ``expected_version`` (If-Match) in the context and the stored version is another.
     """
 
     serializer_field_mapping = {
@@ -71,14 +83,23 @@ class ModelCleanSerializer(serializers.ModelSerializer):
         return attrs
 
     def update(self, instance, validated_data):
+        # Only the fields this request gave are written (a PATCH of one field never writes
+        # back another field's stale value over a concurrent change), and the record they
+        # are merged into is validated again under the row's lock.
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        expected_version = self.context.get("expected_version")
-        if expected_version is None:
-            instance.save()
-        else:
-            instance.save_if_unchanged(expected_version)
+        instance.save_fields(
+            list(validated_data),
+            expected_version=self.context.get("expected_version"),
+            check=self._clean_merged,
+        )
         return instance
+
+    def _clean_merged(self, record):
+        try:
+            record.full_clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(django_validation_error_detail(error)) from error
 
 
 class DistrictSerializer(serializers.ModelSerializer):

@@ -1,4 +1,4 @@
-"""Throttling per API token (or per signed-in account for the admin session), and per
+"""Throttling per account (its API token and its admin session count together), and per
 address for requests without credentials.
 
 Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (settings read them from the
@@ -25,7 +25,6 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from registry.lockout import client_ip
 from registry.models import ThrottleWindow
-from registry.tokens import ApiToken
 
 
 def count_request(key: str, window_index: int, expires_at: int) -> tuple[int, int, int]:
@@ -117,16 +116,16 @@ class SlidingWindowRateThrottle(SimpleRateThrottle):
 
 
 class TokenRateThrottle(SlidingWindowRateThrottle):
-    """Counts the requests of one token; a session is counted per account."""
+    """Counts the requests of one account, whatever credential it signs them with: its API
+    token and its admin session share one count (two credentials are not twice the rate)."""
 
     scope = "token"
 
     def get_cache_key(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return None  # anonymous requests are counted by AnonymousRateThrottle
-        # The account identifies its tokens without putting a secret key into a key.
-        kind = "token" if isinstance(request.auth, ApiToken) else "session"
-        return self.key_for(f"{kind}-{request.user.pk}")
+        # The account's id: never the credential (no secret in a key, one count per account).
+        return self.key_for(f"user-{request.user.pk}")
 
 
 class AnonymousRateThrottle(SlidingWindowRateThrottle):

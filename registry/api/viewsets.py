@@ -9,11 +9,13 @@ what every endpoint of DESIGN.md section 6 promises:
 - ``?format=csv`` on lists, streamed, UTF-8 with a BOM;
 - ``ETag`` (the record's ``version``) on detail responses, ``If-Match`` honoured on PUT, PATCH
   and DELETE: a stale version gets 412;
-- errors always JSON, even when CSV was asked for.
+- errors always JSON, even when CSV was asked for; a malformed body (JSON nested too deeply)
+  or lookup (a NUL in a code) is a 400 or 404, never a 500.
 """
 
 import datetime
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
@@ -21,6 +23,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from registry.api.exceptions import PreconditionFailed
+from registry.api.parsers import BoundedJSONParser
 from registry.api.permissions import ModelPermissions
 from registry.api.ratelimit import RateLimitHeadersMixin
 from registry.api.renderers import CSVRenderer, FormatParameterFirst, streaming_csv_response
@@ -62,6 +65,7 @@ def parse_if_match(header: str) -> set[str] | None:
 class RegistryViewSet(RateLimitHeadersMixin, viewsets.ModelViewSet):
     permission_classes = [ModelPermissions]
     renderer_classes = [JSONRenderer, CSVRenderer]
+    parser_classes = [BoundedJSONParser]
     content_negotiation_class = FormatParameterFirst
     #: The CSV file name of the list, without extension.
     csv_name = "export"
@@ -77,6 +81,13 @@ class RegistryViewSet(RateLimitHeadersMixin, viewsets.ModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return queryset
         return restrict(queryset, self.request.user)
+
+    def get_object(self):
+        # No code or id contains a NUL (and PostgreSQL refuses to compare text with one).
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if isinstance(lookup, str) and "\x00" in lookup:
+            raise Http404
+        return super().get_object()
 
     def check_permissions(self, request):
         # A method this address never serves is a 405 whoever asks, not a 403.

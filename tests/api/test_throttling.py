@@ -107,11 +107,11 @@ def test_accounts_are_counted_apart():
 
 def test_idle_clients_rows_are_pruned(django_assert_num_queries):
     clock = Clock(4000 * MINUTE)
-    count_request("token/60s/token-99", 3990, expires_at=3992 * MINUTE)  # long idle
+    count_request("token/60s/user-99", 3990, expires_at=3992 * MINUTE)  # long idle
     # The count, and the pruning:
     with override_settings(REGISTRY_THROTTLE_PRUNE_ONE_IN=1), django_assert_num_queries(2):
         assert allowed(clock)[0]
-    assert list(ThrottleWindow.objects.values_list("key", flat=True)) == ["token/60s/session-1"]
+    assert list(ThrottleWindow.objects.values_list("key", flat=True)) == ["token/60s/user-1"]
 
 
 @pytest.mark.skipif(

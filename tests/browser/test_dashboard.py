@@ -3,9 +3,20 @@ no request leaving the server (the ``page`` fixture fails the test on any)."""
 
 import pytest
 
-from tests.dashboard.helpers import AS_OF, make_city
+from tests.dashboard.helpers import AS_OF, in_group, make_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+# The dashboard needs the view permissions of the staff groups.
+@pytest.fixture
+def department_user(department_user):
+    return in_group(department_user, "Department staff")
+
+
+@pytest.fixture
+def district_user(district_user):
+    return in_group(district_user, "District staff")
 
 
 @pytest.fixture

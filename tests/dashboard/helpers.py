@@ -3,6 +3,8 @@
 import datetime
 from html.parser import HTMLParser
 
+from django.contrib.auth.models import Group
+
 from markets.choices import MarketStatus
 from tests.factories import (
     ClusterFactory,
@@ -13,6 +15,13 @@ from tests.factories import (
 )
 
 AS_OF = datetime.date(2023, 6, 14)
+
+
+def in_group(user, name: str):
+    """``user`` in the staff group ``name``: the dashboard needs the view permissions the
+    groups give (the dashboard and browser tests' department and district accounts)."""
+    user.groups.add(Group.objects.get(name=name))
+    return user
 
 
 def operating_cluster(code, district_code, *, wwtp=datetime.date(2019, 1, 1), **kwargs):

@@ -4,7 +4,7 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 
 from clusters.choices import WASTEWATER_STATE_REASONS, WastewaterState
 from clusters.selectors import construction_overdue, wastewater_compliance
@@ -261,6 +261,7 @@ def test_district_staff_see_their_districts_with_the_city_beside(client, distric
 def test_account_without_districts_sees_no_figures(client):
     make_city()
     user = UserFactory(username="nobody")
+    user.groups.add(Group.objects.get(name="District staff"))  # the permissions, no district
     html = get_page(client, user).content.decode()
     assert 'id="no-districts"' in html
     assert "DA-FAILED" not in html
@@ -417,11 +418,12 @@ def test_superuser_sees_every_district(client, superuser):
 
 
 def test_user_with_the_permission_through_a_group_sees_every_district(client):
-    from django.contrib.auth.models import Group
-
     make_city()
     group = Group.objects.create(name="department-test")
-    group.permissions.add(Permission.objects.get(codename="access_all_districts"))
+    group.permissions.add(
+        Permission.objects.get(codename="access_all_districts"),
+        Permission.objects.get(codename="view_industrialcluster"),
+    )
     user = UserFactory(username="grouped")
     user.groups.add(group)
     parsed = parse_figures(get_page(client, user).content.decode())

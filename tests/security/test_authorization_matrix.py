@@ -137,9 +137,13 @@ class Matrix:
         self.failures: list[str] = []
         self.cells = 0
 
-    def check(self, surface, cell, response, expected: set[int], extra_ok: bool = True):
+    def check(self, surface, cell, response, expected: set[int], extra_ok: bool = True, sent=()):
+        """``sent``: values the request itself carried (an answer may echo them back, as
+        "there is no record with the code …" does; that shows nothing of another's data)."""
         self.cells += 1
         body = response.content.decode("utf-8", "replace") if not response.streaming else ""
+        for value in sent:
+            body = body.replace(str(value), "")
         status = response.status_code
         if status not in expected:
             self.failures.append(
@@ -283,7 +287,8 @@ def test_api_matrix(role):
                 api_expected(role, "patch", x),
                 extra_ok=changed == (response.status_code == 200),
             )
-            response = client.post(r.url, create_payload(r.name, x, world), format="json")
+            payload = create_payload(r.name, x, world)
+            response = client.post(r.url, payload, format="json")
             exists = r.model.objects.filter(**{r.create_key: created_value(r.name, x)}).exists()
             matrix.check(
                 "api",
@@ -291,6 +296,7 @@ def test_api_matrix(role):
                 response,
                 api_expected(role, "create", x),
                 extra_ok=exists == (response.status_code == 201),
+                sent=payload.values(),
             )
             doomed = world[f"{r.name}-del", x]
             response = client.delete(r.detail(doomed))
@@ -420,4 +426,35 @@ def test_admin_matrix(role, settings):
         client.get(reverse("admin:auth_user_changelist")),
         accounts.get(role, {403}),
     )
+    matrix.report()
+
+
+# -- the dashboard -----------------------------------------------------------------------------
+
+DASHBOARD_TABLES = ["districts", "trend", "overdue", "not-compliant", "markets", "projects"]
+
+
+def dashboard_expected(role: str) -> set[int]:
+    if role == "anonymous":
+        return {302}  # to the login page
+    if role == "token_without_permissions":
+        return {403}  # signed in, but no view permission (nor any district)
+    return {200}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_dashboard_matrix(role):
+    """The page and every CSV pass the API's gate: view permission and districts."""
+    build_world()
+    user = make_account(role)
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    matrix = Matrix(role)
+    expected = dashboard_expected(role)
+    matrix.check("dash", "GET /", client.get("/", {"as_of": "2023-06-14"}), expected)
+    for table in DASHBOARD_TABLES:
+        url = reverse("dashboard:csv", args=[table])
+        matrix.check("dash", f"GET {table}.csv", client.get(url), expected)
     matrix.report()
