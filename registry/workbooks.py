@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -108,6 +108,14 @@ def _cell(sheet, value):
     return neutralise(str(value))
 
 
+def _blank(sheet):
+    """An empty cell that is written all the same: a write-only sheet has no ``<dimension>``,
+    so a reader learns a row's width from its last cell."""
+    cell = WriteOnlyCell(sheet, value=None)
+    cell.alignment = Alignment(vertical="bottom")  # looks as the default does
+    return cell
+
+
 def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
     """The XLSX file of ``sheets`` (written row by row: a long export stays small in memory)."""
     book = Workbook(write_only=True)
@@ -139,8 +147,12 @@ def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
             cell.font = Font(bold=True)
             header.append(cell)
         sheet.append(header)
+        width = len(spec.headers)
         for row in spec.rows:
-            sheet.append([_cell(sheet, value) for value in row])
+            cells = [_cell(sheet, value) for value in row]
+            if len(cells) == width and width and cells[-1] is None:
+                cells[-1] = _blank(sheet)
+            sheet.append(cells)
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
