@@ -143,7 +143,7 @@ def template_workbook(resource, user) -> bytes:
         list_headers.append(item.header)
         list_columns.append(item.values)
         if item.names is not None:
-            list_headers.append(gettext("name"))
+            list_headers.append(capfirst(gettext("name")))
             list_columns.append(item.names)
         source = _range(list_title, letter_index, len(item.values))
         validations.append(

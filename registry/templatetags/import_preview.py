@@ -51,9 +51,7 @@ def invalid_preview(result):
             label = "" if key == NON_FIELD_ERRORS else str(key)
             summary[label] += len(messages)
             other.append({"label": label, "messages": [str(m) for m in messages]})
-        rows.append(
-            {"number": invalid.number + FIRST_ROW - 1, "cells": cells, "other": other}
-        )
+        rows.append({"number": invalid.number + FIRST_ROW - 1, "cells": cells, "other": other})
     order = {header: index for index, header in enumerate(headers)}
     columns = sorted(summary.items(), key=lambda item: order.get(item[0], len(order)))
     return {"summary": [(column, count) for column, count in columns if count], "rows": rows}

@@ -104,9 +104,7 @@ def test_every_model_exports_under_its_vietnamese_name(
 
 
 def test_project_budget_is_a_number_cell(client, dong_anh_staff, dong_anh):
-    MarketProjectFactory(
-        market=MarketFactory(district=dong_anh), budget_vnd=Decimal("12000000000")
-    )
+    MarketProjectFactory(market=MarketFactory(district=dong_anh), budget_vnd=Decimal("12000000000"))
     client.force_login(dong_anh_staff)
     sheet = sheet_of(export(client, "projects", "xlsx"))
     headers = [cell.value for cell in sheet[1]]

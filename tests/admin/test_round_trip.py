@@ -86,14 +86,15 @@ MODELS = {
 
 def state(model):
     return {
-        obj.pk: (obj.version, obj.updated_at, obj.history.count())
-        for obj in model.objects.all()
+        obj.pk: (obj.version, obj.updated_at, obj.history.count()) for obj in model.objects.all()
     }
 
 
 def values(model):
-    return {obj.pk: {f.attname: getattr(obj, f.attname) for f in model._meta.fields} for obj in
-            model.objects.all()}
+    return {
+        obj.pk: {f.attname: getattr(obj, f.attname) for f in model._meta.fields}
+        for obj in model.objects.all()
+    }
 
 
 def header(resource_class, name):
