@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
+from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -426,6 +427,22 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                 ),
             )
         return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        self.message_user(
+            request,
+            gettext(
+                "Import finished: %(new)s new, %(update)s changed, %(skip)s unchanged (not "
+                "saved again)."
+            )
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skip": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+            messages.SUCCESS,
+        )
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}

@@ -110,9 +110,11 @@ def test_unchanged_export_imports_as_unchanged(client, dong_anh_staff, records, 
     before_state, before_values = state(model), values(model)
     content = export(client, model_name, kind).content
 
-    preview, _done = import_file(client, model_name, kind, content)
+    preview, done = import_file(client, model_name, kind, content)
 
     assert totals(preview) == {"skip": len(before_state)}
+    message = f"Đã nhập xong: 0 mới, 0 thay đổi, {len(before_state)} không thay đổi"
+    assert message in client.get(done.url).content.decode()
     assert "Không thay đổi" in preview.content.decode()
     assert state(model) == before_state  # no save, no history version, updated_at unmoved
     assert values(model) == before_values
