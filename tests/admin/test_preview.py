@@ -88,3 +88,23 @@ def test_a_lowercase_code_with_the_same_values_is_unchanged(client, dong_anh_sta
 
     assert totals(preview) == {"skip": 1}
     assert cluster.history.count() == 1
+
+
+def test_blank_xlsx_cells_of_an_invalid_row_are_shown_blank(client, dong_anh_staff):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["CCN-MOT", "Một", "017", None, None])  # area missing: invalid, blanks
+    stream = io.BytesIO()
+    book.save(stream)
+    client.force_login(dong_anh_staff)
+
+    html = upload_bytes(client, "clusters", "xlsx", stream.getvalue()).content.decode()
+
+    table = html.split('<table class="import-preview">', 1)[1].split("</table>", 1)[0]
+    assert "cell-error" in table
+    assert "None" not in table
