@@ -1,5 +1,7 @@
 """Spreadsheet columns for clusters and inspections (districts and clusters by code)."""
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
@@ -35,6 +37,12 @@ CLUSTER_COLUMNS = [
 
 
 class ClusterResource(RegistryResource):
+    template_example = {
+        "code": "CCN-VI-DU",
+        "name": _("Example industrial cluster"),
+        "established_on": datetime.date(2024, 1, 15),
+    }
+
     code = labelled(IndustrialCluster, "code")
     name = labelled(IndustrialCluster, "name")
     district = fields.Field(
@@ -74,7 +82,8 @@ class ClusterResource(RegistryResource):
         fields = ["code", "name", "district", *CLUSTER_COLUMNS[2:], "status", "wastewater_state"]
         import_id_fields = ["code"]
         clean_model_instances = True
-        skip_unchanged = False
+        skip_unchanged = True
+        report_skipped = True
         use_transactions = True
 
     def export_field(self, field, instance, **kwargs):
@@ -87,6 +96,7 @@ class ClusterResource(RegistryResource):
 
 class InspectionResource(RegistryResource):
     duplicate_key = ""  # one cluster may have several inspections on a date
+    template_example = {"inspected_on": datetime.date(2024, 1, 15), "reference": "KQ-01/2024"}
 
     cluster = fields.Field(
         attribute="cluster",
@@ -123,5 +133,6 @@ class InspectionResource(RegistryResource):
         # updates it instead of recording it twice.
         import_id_fields = ["cluster", "inspected_on", "reference"]
         clean_model_instances = True
-        skip_unchanged = False
+        skip_unchanged = True
+        report_skipped = True
         use_transactions = True

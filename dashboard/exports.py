@@ -1,7 +1,8 @@
 """Each dashboard table as CSV: the same rows as the page, from the same functions.
 
 UTF-8 with a byte-order mark, so Excel opens Vietnamese names intact. Numbers are written
-unlocalized (a dot for decimals) so other programs read them back.
+unlocalized (a dot for decimals) so other programs read them back; a text a spreadsheet would
+run as a formula is neutralised (:mod:`registry.csv_safety`).
 """
 
 import csv
@@ -15,6 +16,7 @@ from clusters.selectors import OPERATING_STATES
 from dashboard import data
 from markets.choices import MarketClass, MarketStatus
 from markets.selectors import UNCLASSIFIED
+from registry.csv_safety import neutralise
 from registry.dates import today
 
 
@@ -27,7 +29,7 @@ def _text(value) -> str:
         return _("no")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value)
+    return neutralise(str(value))
 
 
 def kpi_columns() -> list[str]:

@@ -6,18 +6,15 @@ The class-versus-criteria flag is the core annotation ``Market.objects.with_clas
 from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from markets.choices import MarketClass
 from markets.models import Market, MarketProject
-from markets.resources import MarketResource
+from markets.resources import MarketProjectResource, MarketResource
 from registry.admin_display import name_with_code, short_date
 from registry.admin_scoping import (
     DistrictListFilter,
     RegistryModelAdmin,
-    ScopedAdminMixin,
     ScopedInlineMixin,
-    VersionedAdminMixin,
     VersionedInlineMixin,
 )
 
@@ -153,7 +150,8 @@ class MarketAdmin(RegistryModelAdmin):
 
 
 @admin.register(MarketProject)
-class MarketProjectAdmin(ScopedAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+class MarketProjectAdmin(RegistryModelAdmin):
+    resource_classes = [MarketProjectResource]
     list_display = [
         "market_column",
         "kind",

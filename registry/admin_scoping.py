@@ -28,12 +28,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
+from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from registry import spreadsheet_templates
+from registry.dates import today
 from registry.models import District, StaleVersionError
 from registry.scoping import can_access_all_districts, restrict, visible_districts
 from registry.spreadsheets import CSV, XLSX, TooManyRows
+from registry.workbooks import file_stem
 
 #: fields every save changes: left out of the history's diffs and of conflict messages
 BOOKKEEPING_FIELDS = frozenset({"version", "updated_at", "created_at"})
@@ -435,8 +439,40 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     """
 
     import_export_change_list_template = "admin/registry/change_list_spreadsheets.html"
+    import_template_name = "admin/registry/import.html"
+    export_template_name = "admin/registry/export.html"
     export_form_class = LabelledExportForm
     formats = [CSV, XLSX]
+
+    # -- export --------------------------------------------------------------------------
+    def _file_stem(self) -> str:
+        """The model's plural name in the user's language as a file name: cum-cong-nghiep."""
+        return file_stem(self.opts.verbose_name_plural)
+
+    def get_export_filename(self, request, queryset, file_format):
+        return f"{self._file_stem()}-{today():%Y-%m-%d}.{file_format.get_extension()}"
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # import-export passes native values (numbers, dates) only to its own binary format
+        # classes; ours subclass them, so say it here for any binary format.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request, queryset, force_native_type=file_format.is_binary(), **kwargs
+        )
+        data.title = capfirst(str(self.opts.verbose_name_plural))
+        return file_format.export_data(data)
+
+    def init_request_context_data(self, request, form):
+        """The export page says that it exports the list as filtered, and how many rows."""
+        context = super().init_request_context_data(request, form)
+        queryset = self.get_export_queryset(request)
+        context["export_count"] = queryset.count()
+        context["export_total"] = self.get_queryset(request).count()
+        context["export_filtered"] = any(
+            key not in ("o", "_changelist_filters") for key in request.GET
+        )
+        return context
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -450,28 +486,28 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         ]
 
     def spreadsheet_template_view(self, request):
-        """An empty spreadsheet with the import columns headed in the user's language."""
+        """The import template (:mod:`registry.spreadsheet_templates`): the import's columns
+        headed in the user's language, an example row, drop-downs of the user's codes and of
+        every choice (XLSX); header and example row only as CSV."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         resource_class = self.get_import_resource_classes(request)[0]
         resource = resource_class(**self.get_import_resource_kwargs(request))
-        # Only the columns an import reads (not the computed, export-only ones).
-        dataset = tablib.Dataset(
-            headers=[f.column_name for f in resource.get_import_fields() if not f.readonly]
-        )
-        kind = request.GET.get("format", "xlsx")
-        name = f"{self.opts.model_name}-template"
-        if kind == "csv":
+        name = f"{self._file_stem()}-{gettext('template')}"
+        if request.GET.get("format", "xlsx") == "csv":
+            lists = spreadsheet_templates.column_lists(resource, request.user)
+            dataset = tablib.Dataset(headers=spreadsheet_templates.template_headers(resource))
+            dataset.append(spreadsheet_templates.example_row(resource, lists))
             response = HttpResponse(
-                "\ufeff" + dataset.export("csv"), content_type="text/csv; charset=utf-8"
+                CSV().export_data(dataset), content_type="text/csv; charset=utf-8"
             )
-            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            response["Content-Disposition"] = f'attachment; filename="{file_stem(name)}.csv"'
         else:
             response = HttpResponse(
-                dataset.export("xlsx"),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                spreadsheet_templates.template_workbook(resource, request.user),
+                content_type=XLSX.CONTENT_TYPE,
             )
-            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+            response["Content-Disposition"] = f'attachment; filename="{file_stem(name)}.xlsx"'
         return response
 
     def add_data_read_fail_error_to_form(self, form, e):
@@ -509,6 +545,22 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                 ),
             )
         return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        self.message_user(
+            request,
+            gettext(
+                "Import finished: %(new)s new, %(update)s changed, %(skip)s unchanged (not "
+                "saved again)."
+            )
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skip": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+            messages.SUCCESS,
+        )
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}

@@ -210,7 +210,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# import-export's own escaping drops a leading "=" (and so changes the data); the registry's
+# formats neutralise formulas reversibly instead (registry/csv_safety.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "/"

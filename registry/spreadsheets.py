@@ -16,6 +16,7 @@ import datetime
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
+import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
@@ -26,9 +27,11 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.instance_loaders import ModelInstanceLoader
 
-from registry import validation
+from registry import csv_safety, validation
+from registry.fields import CodeField
 from registry.models import District
 from registry.scoping import restrict
+from registry.workbooks import Sheet, workbook_bytes
 
 
 class TooManyRows(ValueError):
@@ -53,11 +56,21 @@ class RowLimitMixin:
 
 
 class CSV(RowLimitMixin, base_formats.CSV):
-    pass
+    def export_data(self, dataset, **kwargs):
+        """UTF-8 with a byte-order mark (Excel then reads Vietnamese right); formula-like texts
+        neutralised (:mod:`registry.csv_safety`), which the import reverses."""
+        safe = tablib.Dataset(headers=csv_safety.neutralise_row(dataset.headers or []))
+        for row in dataset:
+            safe.append(csv_safety.neutralise_row(row))
+        return "\ufeff" + safe.export("csv")
 
 
 class XLSX(RowLimitMixin, base_formats.XLSX):
-    pass
+    def export_data(self, dataset, **kwargs):
+        """Typed cells (numbers, DD/MM/YYYY dates, booleans), a bold frozen header, sized
+        columns, the sheet named by ``dataset.title`` (:mod:`registry.workbooks`)."""
+        title = getattr(dataset, "title", None) or "Sheet"
+        return workbook_bytes([Sheet(title, list(dataset.headers or []), list(dataset))])
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
@@ -92,7 +105,9 @@ class DateWidget(widgets.Widget):
         )
 
     def render(self, value, obj=None, **kwargs):
-        return value.isoformat() if isinstance(value, datetime.date) else ""
+        if not isinstance(value, datetime.date):
+            return None if kwargs.get("force_native_type") else ""
+        return value if kwargs.get("force_native_type") else value.isoformat()
 
 
 class DecimalWidget(widgets.Widget):
@@ -115,6 +130,8 @@ class DecimalWidget(widgets.Widget):
         return number
 
     def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value  # a number cell
         return "" if value is None else str(value)
 
 
@@ -142,6 +159,8 @@ class BooleanWidget(widgets.Widget):
         raise ValueError(gettext("“%(value)s” is not yes or no.") % {"value": value})
 
     def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return bool(value)  # a boolean cell
         return gettext("yes") if value else gettext("no")
 
 
@@ -181,6 +200,23 @@ class ChoiceWidget(widgets.Widget):
 class NullableChoiceWidget(ChoiceWidget):
     def clean(self, value, row=None, **kwargs):
         return super().clean(value, row, **kwargs) or None
+
+
+class TextWidget(widgets.CharWidget):
+    """Text; a blank cell is blank (never ``None``)."""
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class CodeWidget(TextWidget):
+    """A registry code, trimmed and upper-cased as the model and the API read it, so that
+    `` ccn-abc `` finds the record CCN-ABC."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_empty(value):
+            return ""
+        return str(value).strip().upper()
 
 
 class ScopedCodeWidget(widgets.Widget):
@@ -242,7 +278,8 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
                 key = self.field.clean(row)
             except Exception:  # noqa: S112 - that row reports it when it is imported
                 continue
-            if isinstance(key, str) and key and "\x00" not in key:
+            readable = isinstance(key, str) and key and "\x00" not in key
+            if readable or (isinstance(key, int) and not isinstance(key, bool)):
                 keys[key] += 1
         self.prefetched = {key for key, count in keys.items() if count == 1}
         attribute = self.field.attribute
@@ -250,13 +287,28 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
             for instance in self.get_queryset().filter(**{f"{attribute}__in": chunk}):
                 self.found[getattr(instance, attribute)] = instance
 
+    def get_queryset(self):
+        # The records' foreign keys come with them: the preview's diff shows the stored
+        # district or cluster code without a query per row.
+        queryset = super().get_queryset()
+        opts = self.resource._meta.model._meta
+        related = []
+        for field in self.resource.get_import_fields():
+            try:
+                model_field = opts.get_field(field.attribute or "")
+            except Exception:  # noqa: BLE001, S112 - not a model field
+                continue
+            if model_field.many_to_one:
+                related.append(model_field.name)
+        return queryset.select_related(*related) if related else queryset
+
     def get_instance(self, row):
         if self.prefetched:
             try:
                 key = self.field.clean(row)
             except Exception:
                 key = None
-            if isinstance(key, str) and key in self.prefetched:
+            if isinstance(key, str | int) and key in self.prefetched:
                 return self.found.get(key)
         return super().get_instance(row)
 
@@ -269,6 +321,10 @@ class RegistryResource(resources.ModelResource):
 
     class Meta:
         instance_loader_class = PrefetchingInstanceLoader
+        # A row equal to its record is reported as unchanged and not saved: no history
+        # version, no ``updated_at`` moved (the comparison is of the typed values).
+        skip_unchanged = True
+        report_skipped = True
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -291,6 +347,7 @@ class RegistryResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
+        restore_neutralised(dataset)
         self._lookups = validation.FileLookups(self._meta.model)
         if dataset.headers:
             renamed = []
@@ -340,7 +397,39 @@ class RegistryResource(resources.ModelResource):
     def get_instance(self, instance_loader, row):
         if self._missing_key_columns(row):
             return None
-        return super().get_instance(instance_loader, row)
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            # A key cell that cannot be read (a bad date, another district's code): the row
+            # is treated as new, and import_instance reports that cell's error.
+            return None
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """An existing record whose imported values (typed: decimals, dates, choices,
+        foreign keys) all equal its stored ones is not saved. Foreign keys are compared by id,
+        without loading the stored related record (no query per row)."""
+        if (
+            not self._meta.skip_unchanged
+            or import_validation_errors
+            or original is None
+            or original.pk is None
+        ):
+            return False
+        opts = self._meta.model._meta
+        for field in self.get_import_fields():
+            if field.readonly or not field.attribute or field.column_name not in row:
+                continue
+            try:
+                model_field = opts.get_field(field.attribute)
+            except Exception:  # noqa: BLE001 - not a model field: compare the values
+                model_field = None
+            if model_field is not None and model_field.is_relation:
+                name = model_field.attname
+                if getattr(instance, name) != getattr(original, name):
+                    return False
+            elif field.get_value(instance) != field.get_value(original):
+                return False
+        return True
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -429,9 +518,22 @@ def widget_for(model_field) -> widgets.Widget:
         return BooleanWidget()
     if isinstance(model_field, models.DecimalField):
         return DecimalWidget()
-    if isinstance(model_field, models.IntegerField):
+    if isinstance(model_field, models.IntegerField | models.AutoField):
         return IntegerWidget()
-    return widgets.CharWidget()
+    if isinstance(model_field, CodeField):
+        return CodeWidget()
+    return TextWidget()
+
+
+def restore_neutralised(dataset) -> None:
+    """Undo :func:`registry.csv_safety.neutralise` in every cell of ``dataset`` (in place), so
+    that an exported file imported back restores the values exactly."""
+    if dataset.headers:
+        dataset.headers = [csv_safety.restore(h) for h in dataset.headers]
+    for index, row in enumerate(dataset):
+        restored = [csv_safety.restore(cell) for cell in row]
+        if restored != list(row):
+            dataset[index] = restored
 
 
 def district_code_widget():

@@ -1,5 +1,6 @@
 """CSV output for list endpoints: UTF-8 with a byte-order mark so that Excel shows
-Vietnamese correctly, streamed row by row so a large list never sits in memory."""
+Vietnamese correctly, streamed row by row so a large list never sits in memory. A text a
+spreadsheet would run as a formula is neutralised (:mod:`registry.csv_safety`)."""
 
 import csv
 from collections.abc import Iterable, Iterator
@@ -10,6 +11,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
+
+from registry.csv_safety import neutralise
 
 BOM = "\ufeff"
 
@@ -49,7 +52,7 @@ def _cell(value) -> str:
         return "true"
     if value is False:
         return "false"
-    return str(value)
+    return neutralise(str(value))
 
 
 def csv_lines(columns: list[str], rows: Iterable[dict]) -> Iterator[str]:

@@ -236,3 +236,26 @@ def test_import_with_invalid_rows_reports_each_and_saves_nothing(department_staf
     assert str(constraint_message("cluster_operation_after_establishment")) in invalid[4]
     assert len(invalid[5]) == len(invalid[6]) == 1
     assert IndustrialCluster.objects.filter(code__startswith="CCN-BULK-").count() == 0
+
+
+@pytest.mark.parametrize("rows", [5, 40])
+def test_reimporting_unchanged_rows_costs_no_statement_per_row_and_saves_nothing(
+    department_staff, rows
+):
+    """Unchanged rows are compared with the records loaded once per file: per row only the
+    row's savepoint and its release; no update, no history insert, no related-record query."""
+    ClusterResource(user=department_staff).import_data(
+        _cluster_rows(rows), dry_run=False, use_transactions=True
+    )
+    history = IndustrialCluster.history.count()
+    with CaptureQueriesContext(connection) as queries:
+        result = ClusterResource(user=department_staff).import_data(
+            _cluster_rows(rows), dry_run=False, use_transactions=True
+        )
+    assert result.totals["skip"] == rows
+    assert IndustrialCluster.history.count() == history
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in statements if sql.startswith(("UPDATE", "INSERT"))]
+    per_row = 2 if connection.features.uses_savepoints else 0
+    fixed = len(statements) - per_row * rows
+    assert fixed <= 10, statements

@@ -99,6 +99,10 @@ def test_import_of_a_spreadsheet_reports_its_bad_row_and_saves_nothing(
     errors = page.locator(".import-preview, #content-main").first.inner_text()
     assert "Không có quận/huyện nào có mã 999." in errors
     assert "Ngày khởi công không được trước ngày quyết định thành lập." in errors
+    # Each error is shown in its cell, without hovering, under the spreadsheet's row number.
+    assert page.get_by_text("Không có quận/huyện nào có mã 999.").first.is_visible()
+    assert page.locator(".cell-errors").first.is_visible()
+    assert page.locator("td.row-number").first.inner_text() == "3"
     assert page.locator("input[name=import_file_name]").count() == 0  # nothing to confirm
     assert not IndustrialCluster.objects.exists()
 
@@ -106,4 +110,4 @@ def test_import_of_a_spreadsheet_reports_its_bad_row_and_saves_nothing(
     page.goto(f"{live_server.url}/admin/clusters/industrialcluster/")
     with page.expect_download() as download:
         page.click("a.template_link")
-    assert download.value.suggested_filename == "industrialcluster-template.xlsx"
+    assert download.value.suggested_filename == "cum-cong-nghiep-mau.xlsx"
