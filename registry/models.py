@@ -233,3 +233,6 @@ class VersionedModel(models.Model):
         with transaction.atomic():
             self._lock_if_unchanged(expected_version)
             return self.delete(**kwargs)
+
+
+from registry.pending_imports import PendingImport  # noqa: E402, F401 - a model of this app

@@ -16,7 +16,6 @@ import datetime
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
 from django.utils.text import capfirst
@@ -25,37 +24,28 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.instance_loaders import ModelInstanceLoader
 
-from registry import validation
+from registry import uploads, validation
 from registry.scoping import restrict
-
-
-class TooManyRows(ValueError):
-    """A spreadsheet has more rows than one import may have (its message says so)."""
+from registry.uploads import TooManyRows, UnreadableFile  # noqa: F401 - the readers' refusals
 
 
 class RowLimitMixin:
-    """A file format whose datasets may have at most ``REGISTRY["IMPORT_MAX_ROWS"]`` rows."""
+    """A file format read by :mod:`registry.uploads`' bounded readers: at most
+    ``REGISTRY["IMPORT_MAX_ROWS"]`` rows, within fixed bounds of time and memory whatever the
+    file claims (refused with :class:`registry.uploads.UnreadableFile`)."""
+
+    reader = None
 
     def create_dataset(self, in_stream, **kwargs):
-        dataset = super().create_dataset(in_stream, **kwargs)
-        limit = settings.REGISTRY["IMPORT_MAX_ROWS"]
-        if len(dataset) > limit:
-            raise TooManyRows(
-                gettext(
-                    "The file has %(rows)s rows; one import may have at most %(limit)s. "
-                    "Split it into smaller files."
-                )
-                % {"rows": len(dataset), "limit": limit}
-            )
-        return dataset
+        return type(self).reader(in_stream)
 
 
 class CSV(RowLimitMixin, base_formats.CSV):
-    pass
+    reader = staticmethod(uploads.read_csv)
 
 
 class XLSX(RowLimitMixin, base_formats.XLSX):
-    pass
+    reader = staticmethod(uploads.read_xlsx)
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")

@@ -208,6 +208,6 @@ def test_a_file_over_the_row_limit_is_refused_clearly(client, dong_anh_staff, se
     response = upload(client, CLUSTERS, filename)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Tệp có 3 dòng; mỗi lần nhập chỉ được tối đa 2 dòng." in html
+    assert "Tệp có hơn 2 dòng; mỗi lần nhập chỉ được tối đa 2 dòng." in html
     assert 'name="import_file_name"' not in html
     assert IndustrialCluster.objects.count() == 0
