@@ -33,7 +33,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from registry.models import District, StaleVersionError
 from registry.scoping import can_access_all_districts, restrict, visible_districts
 from registry.spreadsheets import CSV, XLSX
-from registry.upload_steps import SpreadsheetUploadSteps
+from registry.upload_steps import HiddenFieldErrorsMixin, SpreadsheetUploadSteps
 
 #: fields every save changes: left out of the history's diffs and of conflict messages
 BOOKKEEPING_FIELDS = frozenset({"version", "updated_at", "created_at"})
@@ -302,7 +302,7 @@ def _flatten(fields):
             yield name
 
 
-class LabelledExportForm(SelectableFieldsExportForm):
+class LabelledExportForm(HiddenFieldErrorsMixin, SelectableFieldsExportForm):
     """The export form's column choices named by the columns' labels (in the user's language)."""
 
     def _get_field_label(self, resource, field_name):

@@ -27,7 +27,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from import_export.forms import ConfirmImportForm
+from import_export.forms import ConfirmImportForm, ImportForm
 
 from registry.pending_imports import PendingImport
 from registry.uploads import UnreadableFile, max_upload_bytes
@@ -63,6 +63,28 @@ def read_upload(upload) -> bytes:
     return b"".join(parts)
 
 
+class HiddenFieldErrorsMixin:
+    """A form whose hidden fields (the resource when there is one, a read-only format) were
+    changed says so where the page shows it: the admin's templates show no hidden field's
+    error, so a tampered value would otherwise give a page without any message."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(self.fields[name].widget.is_hidden for name in self.errors if name in self.fields):
+            self.add_error(
+                None,
+                gettext(
+                    "The form was changed outside this page, so it was not sent. Reload the "
+                    "page and try again."
+                ),
+            )
+        return cleaned
+
+
+class BoundImportForm(HiddenFieldErrorsMixin, ImportForm):
+    """import-export's upload form, with hidden fields' errors shown."""
+
+
 class PendingConfirmForm(ConfirmImportForm):
     """The confirm step's form: the pending upload's key (``import_file_name``, the name
     import-export gives it) and a button to cancel. The other fields are shown to no one and
@@ -82,6 +104,7 @@ class PendingConfirmForm(ConfirmImportForm):
 class SpreadsheetUploadSteps:
     """Mixed into an admin with import-export's ``ImportMixin`` (before it)."""
 
+    import_form_class = BoundImportForm
     confirm_form_class = PendingConfirmForm
 
     def _pending_target(self) -> str:

@@ -31,6 +31,7 @@ from xml.parsers import expat
 
 import tablib
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
@@ -55,10 +56,6 @@ MAX_SHEET_ELEMENTS = 2_000_000
 MAX_SEPARATORS_PER_LINE = 20_000
 
 CHUNK = 256 * 1024
-WHAT_TO_DO = (
-    "Save the file as “CSV UTF-8 (Comma delimited)” or as an Excel workbook (.xlsx) and upload "
-    "it again."
-)
 
 
 class UnreadableFile(ValueError):
@@ -78,7 +75,10 @@ def max_upload_bytes() -> int:
 
 
 def _what_to_do() -> str:
-    return gettext(WHAT_TO_DO)
+    return gettext(
+        "Save the file as “CSV UTF-8 (Comma delimited)” or as an Excel workbook (.xlsx) and "
+        "upload it again."
+    )
 
 
 def _too_many_rows() -> TooManyRows:
@@ -412,13 +412,16 @@ def _too_many_elements() -> UnreadableFile:
             "count too), more than an import reads. Copy only the rows and columns to import "
             "into a new workbook and upload it."
         )
-        % {"n": f"{MAX_SHEET_ELEMENTS:,}".replace(",", ".")}
+        % {"n": number_format(MAX_SHEET_ELEMENTS, force_grouping=True)}
     )
 
 
 def _refuse_doctype(*_args):
     raise UnreadableFile(
-        gettext("The workbook holds XML document type declarations, which are not read.")
+        gettext(
+            "The workbook holds XML document type declarations, which are not read. Open it "
+            "in Excel, save it as a new workbook (.xlsx) and upload it again."
+        )
     )
 
 
