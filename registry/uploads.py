@@ -31,7 +31,6 @@ from xml.parsers import expat
 
 import tablib
 from django.conf import settings
-from django.utils.formats import number_format
 from django.utils.translation import gettext
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
@@ -412,7 +411,7 @@ def _too_many_elements() -> UnreadableFile:
             "count too), more than an import reads. Copy only the rows and columns to import "
             "into a new workbook and upload it."
         )
-        % {"n": number_format(MAX_SHEET_ELEMENTS, force_grouping=True)}
+        % {"n": MAX_SHEET_ELEMENTS}
     )
 
 
