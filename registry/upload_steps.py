@@ -51,16 +51,10 @@ class UploadBuffer:
 
 
 def read_upload(upload) -> bytes:
-    """The uploaded file's bytes; at most one byte past the upload limit (the reader refuses
-    a file that long, with a message)."""
-    limit = max_upload_bytes() + 1
-    parts, size = [], 0
-    for chunk in upload.chunks():
-        parts.append(chunk[: limit - size])
-        size += len(parts[-1])
-        if size >= limit:
-            break
-    return b"".join(parts)
+    """The uploaded file's bytes, in one read; at most one byte past the upload limit (the
+    reader refuses a file that long, with a message)."""
+    upload.seek(0)
+    return upload.read(max_upload_bytes() + 1)
 
 
 class HiddenFieldErrorsMixin:

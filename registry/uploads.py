@@ -152,6 +152,7 @@ class _Rows:
 
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 SEPARATORS = (",", ";", "\t")
+LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def _decode(data: bytes) -> str:
@@ -219,9 +220,19 @@ def read_csv(data) -> tablib.Dataset:
     separator = _separator(text)
 
     def lines():
-        for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        # the text's lines, as slices (not a copy of the whole text, as io.StringIO makes)
+        start, number = 0, 0
+        for end in LINE_END.finditer(text):
+            number += 1
+            line = text[start : end.end()]
             if line.count(separator) > MAX_SEPARATORS_PER_LINE:
                 raise _too_wide(gettext("Line %(line)s") % {"line": number})
+            yield line
+            start = end.end()
+        if start < len(text):
+            line = text[start:]
+            if line.count(separator) > MAX_SEPARATORS_PER_LINE:
+                raise _too_wide(gettext("Line %(line)s") % {"line": number + 1})
             yield line
 
     rows = _Rows()
