@@ -46,6 +46,8 @@ MAX_MEMBER_BYTES = 64 * 1024 * 1024
 #: the most strings, and characters in all, of a workbook's shared-string table
 MAX_SHARED_STRINGS = 1_000_000
 MAX_SHARED_CHARS = 16 * 1024 * 1024
+#: the most cells one import reads (a sheet of 20,000 rows of 25 columns has 500,000)
+MAX_CELLS = 1_000_000
 #: the most cell styles a workbook may declare
 MAX_STYLES = 100_000
 #: the most XML elements one worksheet (or another part) may hold, empty cells included: a sheet
@@ -116,36 +118,53 @@ def _check_size(data: bytes):
 
 
 class _Rows:
-    """Rows as they are read: blank rows at the end dropped, at most the row limit kept."""
+    """Rows as they are read: blank rows at the end dropped, at most the row limit kept, at
+    most :data:`MAX_CELLS` cells in all."""
 
     def __init__(self):
         self.headers = None
         self.rows = []
         self.width = 0
+        self.cells = 0
 
-    def add(self, number: int, cells: dict):
-        """Row ``number`` (1 is the header) with its non-blank ``cells`` {column index: value}."""
+    def add(self, number: int, cells):
+        """Row ``number`` (1 is the header) with its ``cells``: {column index: value} of the
+        cells holding a value (XLSX), or the list of the row's values (CSV)."""
+        if number > 1 and number - 1 > max_rows():
+            raise _too_many_rows()
+        self.cells += len(cells)
+        if self.cells > MAX_CELLS:
+            raise UnreadableFile(
+                gettext(
+                    "The file holds more than %(n)s cells, more than an import reads. Keep only "
+                    "the columns of the template and upload the file again."
+                )
+                % {"n": MAX_CELLS}
+            )
         if number == 1:
             self.headers = cells
         else:
-            if number - 1 > max_rows():
-                raise _too_many_rows()
             while len(self.rows) < number - 2:
                 self.rows.append({})
             self.rows.append(cells)
         if cells:
-            self.width = max(self.width, max(cells) + 1)
+            self.width = max(self.width, len(cells) if isinstance(cells, list) else max(cells) + 1)
 
     def dataset(self, blank="") -> tablib.Dataset:
         width = self.width
         dataset = tablib.Dataset()
-        headers = self.headers or {}
         if width == 0:
             return dataset
-        dataset.headers = [headers.get(col, blank) for col in range(width)]
+        dataset.headers = self._row(self.headers or {}, width, blank)
         for cells in self.rows:
-            dataset.append([cells.get(col, blank) for col in range(width)])
+            dataset.append(self._row(cells, width, blank))
         return dataset
+
+    @staticmethod
+    def _row(cells, width, blank) -> list:
+        if isinstance(cells, list):
+            return cells + [blank] * (width - len(cells))
+        return [cells.get(col, blank) for col in range(width)]
 
 
 # -- CSV ----------------------------------------------------------------------------------------
@@ -258,7 +277,7 @@ def read_csv(data) -> tablib.Dataset:
                 if len(fields) > MAX_COLUMNS:
                     raise _too_wide(gettext("The header's column %(n)s") % {"n": MAX_COLUMNS + 1})
                 header_width = len(fields)
-                rows.add(1, dict(enumerate(fields)))
+                rows.add(1, fields)
                 continue
             filled = [col for col, value in enumerate(fields) if value.strip()]
             if not filled:
@@ -278,7 +297,7 @@ def read_csv(data) -> tablib.Dataset:
                         "what": _what_to_do(),
                     }
                 )
-            rows.add(number, dict(enumerate(fields[:header_width])))
+            rows.add(number, fields[:header_width])
     rows.width = max(rows.width, header_width or 0)
     return rows.dataset()
 

@@ -414,3 +414,23 @@ def test_csv_row_wider_than_its_header_says_to_quote_the_separator():
 def test_nul_bytes_are_refused_with_a_message():
     with pytest.raises(UnreadableFile, match="ký tự NUL"):
         read_csv(b"Ma,Ten\r\nA\x00,1\r\n")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_reading_stops_at_the_cell_cap(counting, monkeypatch, kind):
+    """20,000 rows of 200 short cells would be four million objects; reading stops at the cap."""
+    monkeypatch.setattr(uploads, "MAX_CELLS", 10_000)
+    if kind == "csv":
+        line = ",".join(["ab"] * 200) + "\r\n"
+        with pytest.raises(UnreadableFile, match="Tệp có hơn 10000 ô"):
+            read_csv((line * 20_000).encode())
+    else:
+        rows = "".join(
+            f'<row r="{n}">'
+            + "".join(f'<c r="{uploads._column_letters(c)}{n}"><v>1</v></c>' for c in range(200))
+            + "</row>"
+            for n in range(1, 2001)
+        )
+        with pytest.raises(UnreadableFile, match="Tệp có hơn 10000 ô"):
+            read_xlsx(workbook(rows))
+    assert counting.kept <= 10_000 // 200 + 1
