@@ -45,9 +45,16 @@ def other_staff(dong_anh):
     return with_group(user, "District staff")
 
 
-def test_a_valid_preview_is_kept_in_the_app_for_this_user_and_session(client, dong_anh_staff):
+def test_a_valid_preview_is_kept_in_the_app_for_this_user_and_session(
+    client, dong_anh_staff, monkeypatch
+):
+    from import_export.tmp_storages import TempFolderStorage
+
+    def no_temp_file(*args, **kwargs):
+        pytest.fail("the upload was written to the shared temporary directory")
+
+    monkeypatch.setattr(TempFolderStorage, "save", no_temp_file)
     client.force_login(dong_anh_staff)
-    before = set(os.listdir(tempfile.gettempdir()))
     preview = upload(client, CLUSTERS, "clusters_valid.csv")
     key = key_of(preview)
     pending = PendingImport.objects.get()
@@ -56,8 +63,6 @@ def test_a_valid_preview_is_kept_in_the_app_for_this_user_and_session(client, do
     assert pending.session_key == client.session.session_key
     assert pending.target == "clusters.industrialcluster"
     assert bytes(pending.content) == (DATA / "clusters_valid.csv").read_bytes()
-    # nothing written to the shared temporary directory
-    assert set(os.listdir(tempfile.gettempdir())) - before == set()
 
     done = confirm(client, CLUSTERS, preview)
     assert done.status_code == 302
