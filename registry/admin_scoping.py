@@ -36,7 +36,8 @@ from registry import spreadsheet_templates
 from registry.dates import today
 from registry.models import District, StaleVersionError
 from registry.scoping import can_access_all_districts, restrict, visible_districts
-from registry.spreadsheets import CSV, XLSX, TooManyRows
+from registry.spreadsheets import CSV, XLSX
+from registry.upload_steps import HiddenFieldErrorsMixin, SpreadsheetUploadSteps
 from registry.workbooks import file_stem
 
 #: fields every save changes: left out of the history's diffs and of conflict messages
@@ -423,7 +424,7 @@ def _flatten(fields):
             yield name
 
 
-class LabelledExportForm(SelectableFieldsExportForm):
+class LabelledExportForm(HiddenFieldErrorsMixin, SelectableFieldsExportForm):
     """The export form's column choices named by the columns' labels (in the user's language)."""
 
     def _get_field_label(self, resource, field_name):
@@ -431,7 +432,7 @@ class LabelledExportForm(SelectableFieldsExportForm):
         return capfirst(str(field.column_name)) if field is not None else field_name
 
 
-class SpreadsheetAdminMixin(ImportExportMixin):
+class SpreadsheetAdminMixin(SpreadsheetUploadSteps, ImportExportMixin):
     """CSV / XLSX import and export with a downloadable, labelled template.
 
     Import needs the change permission, export the view permission (settings
@@ -510,12 +511,6 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             response["Content-Disposition"] = f'attachment; filename="{file_stem(name)}.xlsx"'
         return response
 
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, TooManyRows):
-            form.add_error("import_file", str(e))
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
-
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing, also on the confirm step: one invalid row rolls the whole file back.
         data_kwargs = super().get_import_data_kwargs(**kwargs)
@@ -526,14 +521,6 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         self.message_user(request, message, messages.ERROR)
         info = self.opts.app_label, self.opts.model_name
         return HttpResponseRedirect(reverse(f"admin:{info[0]}_{info[1]}_import"))
-
-    def process_import(self, request, **kwargs):
-        try:
-            return super().process_import(request, **kwargs)
-        except (FileNotFoundError, IsADirectoryError, PermissionError):
-            return self._back_to_import(
-                request, gettext("The uploaded file is no longer available: upload it again.")
-            )
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():

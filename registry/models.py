@@ -280,4 +280,5 @@ class VersionedModel(ConstraintsInPythonMixin, models.Model):
 
 
 # API tokens with hashed keys live in their own module; importing it here registers the model.
+from registry.pending_imports import PendingImport  # noqa: E402, F401 - a model of this app
 from registry.tokens import ApiToken  # noqa: E402, F401

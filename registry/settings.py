@@ -225,6 +225,8 @@ REGISTRY = {
     "OVERDUE_MONTHS": env_int("REGISTRY_OVERDUE_MONTHS", 24),
     # The most rows one spreadsheet import may have (larger files are refused, clearly).
     "IMPORT_MAX_ROWS": env_int("REGISTRY_IMPORT_MAX_ROWS", 20000),
+    # How long an uploaded spreadsheet waits for its import to be confirmed (then it is removed).
+    "IMPORT_PENDING_HOURS": env_int("REGISTRY_IMPORT_PENDING_HOURS", 2, minimum=1),
 }
 
 # Django's cache, shared by every application process: the database, so app servers keep

@@ -17,7 +17,6 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 import tablib
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
 from django.utils.text import capfirst
@@ -27,35 +26,28 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.instance_loaders import ModelInstanceLoader
 
-from registry import csv_safety, validation
+from registry import csv_safety, uploads, validation
 from registry.fields import CodeField
 from registry.models import District
 from registry.scoping import restrict
+from registry.uploads import TooManyRows, UnreadableFile  # noqa: F401 - the readers' refusals
 from registry.workbooks import Sheet, workbook_bytes
 
 
-class TooManyRows(ValueError):
-    """A spreadsheet has more rows than one import may have (its message says so)."""
-
-
 class RowLimitMixin:
-    """A file format whose datasets may have at most ``REGISTRY["IMPORT_MAX_ROWS"]`` rows."""
+    """A file format read by :mod:`registry.uploads`' bounded readers: at most
+    ``REGISTRY["IMPORT_MAX_ROWS"]`` rows, within fixed bounds of time and memory whatever the
+    file claims (refused with :class:`registry.uploads.UnreadableFile`)."""
+
+    reader = None
 
     def create_dataset(self, in_stream, **kwargs):
-        dataset = super().create_dataset(in_stream, **kwargs)
-        limit = settings.REGISTRY["IMPORT_MAX_ROWS"]
-        if len(dataset) > limit:
-            raise TooManyRows(
-                gettext(
-                    "The file has %(rows)s rows; one import may have at most %(limit)s. "
-                    "Split it into smaller files."
-                )
-                % {"rows": len(dataset), "limit": limit}
-            )
-        return dataset
+        return type(self).reader(in_stream)
 
 
 class CSV(RowLimitMixin, base_formats.CSV):
+    reader = staticmethod(uploads.read_csv)
+
     def export_data(self, dataset, **kwargs):
         """UTF-8 with a byte-order mark (Excel then reads Vietnamese right); formula-like texts
         neutralised (:mod:`registry.csv_safety`), which the import reverses."""
@@ -66,6 +58,8 @@ class CSV(RowLimitMixin, base_formats.CSV):
 
 
 class XLSX(RowLimitMixin, base_formats.XLSX):
+    reader = staticmethod(uploads.read_xlsx)
+
     def export_data(self, dataset, **kwargs):
         """Typed cells (numbers, DD/MM/YYYY dates, booleans), a bold frozen header, sized
         columns, the sheet named by ``dataset.title`` (:mod:`registry.workbooks`)."""

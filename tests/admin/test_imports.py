@@ -67,11 +67,12 @@ def test_bad_rows_cannot_be_forced_through_the_confirm_url(client, dong_anh_staf
             "resource": "0",
         },
     )
-    # The name is not a file this import stored: back to the upload form, with the message.
+    # No pending upload of this user and session is named: back to the upload form, with the
+    # message (the posted file name is never opened).
     assert response.status_code == 302
     assert response["Location"] == "/admin/clusters/industrialcluster/import/"
     page = client.get(response["Location"]).content.decode()
-    assert "Tệp đã tải lên không còn nữa: hãy tải tệp lên lại." in page
+    assert "Tệp tải lên này không chờ bạn xác nhận" in page
     assert IndustrialCluster.objects.count() == 0
 
 
@@ -214,6 +215,6 @@ def test_a_file_over_the_row_limit_is_refused_clearly(client, dong_anh_staff, se
     response = upload(client, CLUSTERS, filename)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Tệp có 3 dòng; mỗi lần nhập chỉ được tối đa 2 dòng." in html
+    assert "Tệp có hơn 2 dòng; mỗi lần nhập chỉ được tối đa 2 dòng." in html
     assert 'name="import_file_name"' not in html
     assert IndustrialCluster.objects.count() == 0
