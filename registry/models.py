@@ -1,5 +1,7 @@
 """The registry's shared records: districts, staff district assignments, yearly targets."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -233,3 +235,151 @@ class VersionedModel(models.Model):
         with transaction.atomic():
             self._lock_if_unchanged(expected_version)
             return self.delete(**kwargs)
+
+
+#: The day Hanoi's 30 districts gave way to its 126 commune-level units (Law 72/2025/QH15,
+#: Resolution 1656/NQ-UBTVQH15): the first day of the commune map.
+REFORM_DATE = datetime.date(2025, 7, 1)
+
+
+class UnitLevel(models.TextChoices):
+    DISTRICT = "district", _("District level")
+    COMMUNE = "commune", _("Commune level")
+
+
+class UnitKind(models.TextChoices):
+    URBAN = "urban", _("Urban district (quận)")
+    RURAL = "rural", _("Rural district (huyện)")
+    TOWN = "town", _("Town (thị xã)")
+    WARD = "ward", _("Ward (phường)")
+    COMMUNE = "commune", _("Commune (xã)")
+
+
+class AdministrativeUnit(models.Model):
+    """A district-level or commune-level unit of Hanoi, valid for a span of dates
+    (reference data, loaded by data migrations). A district-level unit is linked to the
+    ``District`` row the registry's records have always used."""
+
+    DISTRICT_PATH = "district"  # see registry.scoping (for district-level units)
+
+    level = models.CharField(_("level"), max_length=10, choices=UnitLevel.choices)
+    code = models.CharField(
+        _("code"),
+        max_length=5,
+        unique=True,
+        help_text=_("Official code: three digits for a district, five for a commune."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=UnitKind.choices)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+    district = models.OneToOneField(
+        District,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="unit",
+        verbose_name=_("district"),
+    )
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["level", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level="district", code__regex=r"^[0-9]{3}$")
+                | models.Q(level="commune", code__regex=r"^[0-9]{5}$"),
+                name="unit_code_matches_level",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level="district", kind__in=["urban", "rural", "town"])
+                | models.Q(level="commune", kind__in=["ward", "commune"]),
+                name="unit_kind_matches_level",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__lte=models.F("valid_to")),
+                name="unit_valid_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(district__isnull=True) | models.Q(level="district"),
+                name="unit_district_link_only_for_districts",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class UnitSuccession(models.Model):
+    """From the official conversion: ``successor`` took territory from ``predecessor``,
+    the whole of it or a part."""
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="successions",
+        verbose_name=_("former unit"),
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="predecessions",
+        verbose_name=_("successor unit"),
+    )
+    whole = models.BooleanField(_("whole territory"), default=False)
+
+    class Meta:
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+        ordering = ["predecessor", "successor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="unit_succession_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")),
+                name="unit_succession_not_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"
+
+
+class UnitAssignment(models.Model):
+    """Gives a local-staff account a commune-level (or, for history, a district-level) unit
+    whose records it keeps. District-level units are granted with ``DistrictAssignment``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="unit_assignments",
+        verbose_name=_("user"),
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        related_name="staff_assignments",
+        verbose_name=_("administrative unit"),
+        limit_choices_to={"level": "commune"},
+    )
+
+    class Meta:
+        verbose_name = _("commune assignment")
+        verbose_name_plural = _("commune assignments")
+        ordering = ["user", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="unit_assignment_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.unit}"

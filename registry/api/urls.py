@@ -10,9 +10,11 @@ from rest_framework.routers import SimpleRouter
 
 from registry.api import views
 from registry.api.exceptions import not_found
+from registry.api.units import UnitViewSet
 
 router = SimpleRouter()
 router.register("districts", views.DistrictViewSet, basename="district")
+router.register("units", UnitViewSet, basename="unit")
 
 v1 = [
     path("", include(router.urls)),
