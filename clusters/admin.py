@@ -18,7 +18,12 @@ from clusters.choices import (
 )
 from clusters.models import IndustrialCluster, WastewaterInspection
 from clusters.resources import ClusterResource, InspectionResource
-from registry.admin_scoping import DistrictListFilter, RegistryModelAdmin, ScopedInlineMixin
+from registry.admin_scoping import (
+    CommuneListFilter,
+    DistrictListFilter,
+    RegistryModelAdmin,
+    ScopedInlineMixin,
+)
 from registry.dates import today
 
 #: colour of each wastewater state in the list (green good, red bad, grey outside the KPI)
@@ -102,15 +107,33 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
         "occupancy_percent",
     ]
     list_display_links = ["code", "name"]
-    list_select_related = ["district"]
-    list_filter = [DistrictListFilter, StatusListFilter, WastewaterStateListFilter]
+    list_select_related = ["district", "commune"]
+    list_filter = [
+        CommuneListFilter,
+        DistrictListFilter,
+        StatusListFilter,
+        WastewaterStateListFilter,
+    ]
     search_fields = ["code", "name", "developer"]
     search_help_text = _("Search by code, name or infrastructure developer.")
     autocomplete_fields = ["district"]
     inlines = [InspectionInline]
-    readonly_fields = ["status_today", "wastewater_state_today"]
+    readonly_fields = ["status_today", "wastewater_state_today", "commune_to_check"]
     fieldsets = [
-        (_("Identity"), {"fields": ["code", "name", "district", "address", "area_ha"]}),
+        (
+            _("Identity"),
+            {
+                "fields": [
+                    "code",
+                    "name",
+                    "commune",
+                    "commune_to_check",
+                    "district",
+                    "address",
+                    "area_ha",
+                ]
+            },
+        ),
         (_("Establishment"), {"fields": ["decision_no", "established_on", "developer"]}),
         (
             _("Lifecycle"),

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from clusters.choices import ClusterStatus, InspectionResult, WastewaterState
 from clusters.models import IndustrialCluster, WastewaterInspection
 from registry.dates import today, validate_as_of
-from registry.filtersets import CodeMultipleChoiceFilter, StableOrderingFilter, district_filter
+from registry.filtersets import (
+    CodeMultipleChoiceFilter,
+    StableOrderingFilter,
+    commune_filter,
+    district_filter,
+)
 
 
 class ClusterFilterSet(django_filters.FilterSet):
@@ -21,6 +26,7 @@ class ClusterFilterSet(django_filters.FilterSet):
         label=_("Evaluate status and wastewater state at this date (default: today)"),
     )
     district = district_filter("district")
+    commune = commune_filter("commune")
     status = django_filters.MultipleChoiceFilter(
         choices=ClusterStatus.choices, distinct=False, label=_("Status at as_of")
     )
@@ -49,7 +55,7 @@ class ClusterFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = IndustrialCluster
-        fields = ["as_of", "district", "status", "wastewater_state", "search"]
+        fields = ["as_of", "district", "commune", "status", "wastewater_state", "search"]
 
     def filter_queryset(self, queryset):
         # The dated annotations first, so status / state filters and ordering can use them.
@@ -83,6 +89,7 @@ class InspectionFilterSet(django_filters.FilterSet):
         label=_("Cluster (its code; repeat the parameter for several)"),
     )
     district = district_filter("cluster__district")
+    commune = commune_filter("cluster__commune")
     result = django_filters.ChoiceFilter(choices=InspectionResult.choices, label=_("Result"))
     inspected_after = django_filters.DateFilter(
         field_name="inspected_on", lookup_expr="gte", label=_("Inspected on or after this date")
@@ -97,4 +104,4 @@ class InspectionFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = WastewaterInspection
-        fields = ["cluster", "district", "result", "inspected_after", "inspected_before"]
+        fields = ["cluster", "district", "commune", "result", "inspected_after", "inspected_before"]

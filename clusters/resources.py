@@ -9,6 +9,7 @@ from registry.spreadsheets import (
     ChoiceWidget,
     RegistryResource,
     ScopedCodeWidget,
+    commune_code_widget,
     district_code_widget,
     labelled,
 )
@@ -39,6 +40,9 @@ class ClusterResource(RegistryResource):
     name = labelled(IndustrialCluster, "name")
     district = fields.Field(
         attribute="district", column_name=_("district code"), widget=district_code_widget()
+    )
+    commune = fields.Field(
+        attribute="commune", column_name=_("commune code"), widget=commune_code_widget()
     )
     address = labelled(IndustrialCluster, "address")
     area_ha = labelled(IndustrialCluster, "area_ha")
@@ -71,7 +75,15 @@ class ClusterResource(RegistryResource):
 
     class Meta:
         model = IndustrialCluster
-        fields = ["code", "name", "district", *CLUSTER_COLUMNS[2:], "status", "wastewater_state"]
+        fields = [
+            "code",
+            "name",
+            "district",
+            *CLUSTER_COLUMNS[2:],
+            "status",
+            "wastewater_state",
+            "commune",
+        ]
         import_id_fields = ["code"]
         clean_model_instances = True
         skip_unchanged = False

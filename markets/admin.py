@@ -12,6 +12,7 @@ from markets.choices import MarketClass
 from markets.models import Market, MarketProject
 from markets.resources import MarketResource
 from registry.admin_scoping import (
+    CommuneListFilter,
     DistrictListFilter,
     RegistryModelAdmin,
     ScopedAdminMixin,
@@ -88,15 +89,25 @@ class MarketAdmin(RegistryModelAdmin):
         "status",
     ]
     list_display_links = ["code", "name"]
-    list_select_related = ["district"]
-    list_filter = [DistrictListFilter, "status", "market_class", ClassCheckListFilter, "kind"]
+    list_select_related = ["district", "commune"]
+    list_filter = [
+        CommuneListFilter,
+        DistrictListFilter,
+        "status",
+        "market_class",
+        ClassCheckListFilter,
+        "kind",
+    ]
     search_fields = ["code", "name", "address"]
     search_help_text = _("Search by code, name or address.")
     autocomplete_fields = ["district"]
     inlines = [ProjectInline]
-    readonly_fields = ["class_check"]
+    readonly_fields = ["class_check", "commune_to_check"]
     fieldsets = [
-        (_("Identity"), {"fields": ["code", "name", "district", "address"]}),
+        (
+            _("Identity"),
+            {"fields": ["code", "name", "commune", "commune_to_check", "district", "address"]},
+        ),
         (
             _("Classification"),
             {
@@ -144,6 +155,8 @@ class MarketAdmin(RegistryModelAdmin):
         message = class_check_message(checked) if checked else None
         if message:
             messages.warning(request, message)
+        for warning in obj.warnings:
+            messages.warning(request, warning)
 
 
 @admin.register(MarketProject)

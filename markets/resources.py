@@ -4,7 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from markets.models import Market
-from registry.spreadsheets import RegistryResource, district_code_widget, labelled
+from registry.spreadsheets import (
+    RegistryResource,
+    commune_code_widget,
+    district_code_widget,
+    labelled,
+)
 
 
 class MarketResource(RegistryResource):
@@ -12,6 +17,9 @@ class MarketResource(RegistryResource):
     name = labelled(Market, "name")
     district = fields.Field(
         attribute="district", column_name=_("district code"), widget=district_code_widget()
+    )
+    commune = fields.Field(
+        attribute="commune", column_name=_("commune code"), widget=commune_code_widget()
     )
     address = labelled(Market, "address")
     kind = labelled(Market, "kind")
@@ -42,6 +50,7 @@ class MarketResource(RegistryResource):
             "year_built",
             "status",
             "status_since",
+            "commune",
         ]
         import_id_fields = ["code"]
         clean_model_instances = True

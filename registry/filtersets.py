@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from registry.models import District
+from registry.models import AdministrativeUnit, District, UnitLevel
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -52,4 +52,15 @@ def district_filter(path: str) -> CodeMultipleChoiceFilter:
         to_field_name="code",
         queryset=District.objects.all(),
         label=_("District (three-digit code; repeat the parameter for several)"),
+    )
+
+
+def commune_filter(path: str) -> CodeMultipleChoiceFilter:
+    """Filter by commune code(s) (five digits); ``path`` is the model's COMMUNE_PATH."""
+    return CodeMultipleChoiceFilter(
+        field_name=f"{path}__code",
+        distinct=False,
+        to_field_name="code",
+        queryset=AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE),
+        label=_("Commune (five-digit code; repeat the parameter for several)"),
     )

@@ -27,7 +27,7 @@ from import_export.formats import base_formats
 from import_export.instance_loaders import ModelInstanceLoader
 
 from registry import validation
-from registry.models import District
+from registry.models import AdministrativeUnit, District
 from registry.scoping import restrict
 
 
@@ -441,3 +441,26 @@ def district_code_widget():
         unknown_message=_("There is no district with code %(code)s."),
         out_of_scope_message=_("District %(code)s is not one of the districts you keep."),
     )
+
+
+def commune_code_widget():
+    """A commune given by its five-digit code ("70" as a spreadsheet may write "00070"),
+    one of the importing user's communes."""
+    return CommuneCodeWidget(
+        AdministrativeUnit,
+        unknown_message=_("There is no commune with code %(code)s."),
+        out_of_scope_message=_("Commune %(code)s is not one of the communes you keep."),
+    )
+
+
+class CommuneCodeWidget(ScopedCodeWidget):
+    def clean(self, value, row=None, **kwargs):
+        if not _is_empty(value):
+            code = str(int(value)) if isinstance(value, float) and value.is_integer() else value
+            code = str(code).strip()
+            if code.isdigit() and len(code) < 5:
+                value = code.zfill(5)
+        found = super().clean(value, row, **kwargs)
+        if found is not None and found.level != "commune":
+            raise ValueError(str(self.unknown_message) % {"code": found.code})
+        return found

@@ -168,3 +168,28 @@ def parse_district(text: str) -> str | None:
         if key(district["name"]) == bare:
             return district["code"]
     return None
+
+
+def settle_communes(model, unit_model, needs_commune) -> tuple[int, int]:
+    """Fill the commune of the records of ``model`` (a historical model of a data migration)
+    that have none, from their old address (former commune) and district through the
+    official conversion. A record whose former commune was split, or whose address names
+    none, is not guessed: if it exists after the reform (``needs_commune``, a Q) it is
+    flagged ``commune_to_check`` (the admin's review list). Returns (settled, flagged)."""
+    communes = dict(unit_model.objects.filter(level="commune").values_list("code", "pk"))
+    settled = flagged = 0
+    pending = model.objects.filter(commune__isnull=True).select_related("district")
+    needing = set(pending.filter(needs_commune).values_list("pk", flat=True))
+    for record in pending.iterator():
+        conversion = convert_former_address(record.address, record.district.code)
+        if conversion.settled:
+            record.commune_id = communes[conversion.commune]
+            record.commune_to_check = False
+            settled += 1
+        elif record.pk in needing:
+            record.commune_to_check = True
+            flagged += 1
+        else:
+            continue
+        record.save(update_fields=["commune", "commune_to_check"])
+    return settled, flagged
