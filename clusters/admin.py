@@ -131,6 +131,7 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
                     "district",
                     "address",
                     "area_ha",
+                    "is_craft_village",
                 ]
             },
         ),

@@ -25,6 +25,8 @@ from registry.models import (
 
 #: Decree 32/2024/NĐ-CP: a cluster covers 10–75 ha. Outside that range is a warning only.
 RECOMMENDED_AREA_HA = (Decimal("10"), Decimal("75"))
+#: … and a craft-village cluster (cụm công nghiệp làng nghề) 5–75 ha.
+RECOMMENDED_CRAFT_VILLAGE_AREA_HA = (Decimal("5"), Decimal("75"))
 
 
 class IndustrialCluster(DistrictRecord, VersionedModel):
@@ -50,6 +52,11 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Greater than 0. Decree 32/2024/NĐ-CP sets 10–75 ha; outside is a warning."),
+    )
+    is_craft_village = models.BooleanField(
+        _("craft-village cluster"),
+        default=False,
+        help_text=_("A cluster of a craft village (làng nghề): 5–75 ha instead of 10–75 ha."),
     )
     decision_no = models.CharField(_("establishment decision number"), max_length=100, blank=True)
     established_on = models.DateField(_("establishment decision date"), null=True, blank=True)
@@ -189,15 +196,20 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
     def warnings(self) -> list[str]:
         """Soft rules: things to double-check that are not refused (DESIGN.md section 3)."""
         found = commune_warnings(self)
-        low, high = RECOMMENDED_AREA_HA
+        craft = self.is_craft_village
+        low, high = RECOMMENDED_CRAFT_VILLAGE_AREA_HA if craft else RECOMMENDED_AREA_HA
         if self.area_ha is not None and self.area_ha > 0 and not low <= self.area_ha <= high:
-            found.append(
-                _(
+            if craft:
+                message = _(
+                    "The planned area %(area)s ha is outside the 5–75 ha that Decree "
+                    "32/2024/NĐ-CP sets for a craft-village cluster; please check it."
+                )
+            else:
+                message = _(
                     "The planned area %(area)s ha is outside the 10–75 ha that Decree "
                     "32/2024/NĐ-CP sets for a cluster; please check it."
                 )
-                % {"area": self.area_ha}
-            )
+            found.append(message % {"area": self.area_ha})
         return found
 
 

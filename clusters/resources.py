@@ -46,6 +46,7 @@ class ClusterResource(RegistryResource):
     )
     address = labelled(IndustrialCluster, "address")
     area_ha = labelled(IndustrialCluster, "area_ha")
+    is_craft_village = labelled(IndustrialCluster, "is_craft_village")
     decision_no = labelled(IndustrialCluster, "decision_no")
     established_on = labelled(IndustrialCluster, "established_on")
     developer = labelled(IndustrialCluster, "developer")
@@ -83,6 +84,7 @@ class ClusterResource(RegistryResource):
             "status",
             "wastewater_state",
             "commune",
+            "is_craft_village",
         ]
         import_id_fields = ["code"]
         clean_model_instances = True

@@ -79,6 +79,7 @@ class ClusterSerializer(ModelCleanSerializer):
             "updated_at",
             "commune",
             "commune_name",
+            "is_craft_village",
         ]
         read_only_fields = ["updated_at"]
 

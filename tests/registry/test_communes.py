@@ -225,3 +225,26 @@ def test_grant_unit_assigns_communes_and_districts(db):
 
 def test_market_model_imported():  # keep the import used
     assert Market._meta.get_field("commune").related_model is AdministrativeUnit
+
+
+# -- craft villages (Decree 32/2024/NĐ-CP) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "area, craft, warned",
+    [("8.00", True, False), ("8.00", False, True), ("4.99", True, True), ("75.01", True, True)],
+)
+def test_craft_village_clusters_may_be_5_to_75_ha(area, craft, warned):
+    from decimal import Decimal
+
+    cluster = ClusterFactory.build(
+        district=district("017"),
+        commune=unit("00454"),
+        area_ha=Decimal(area),
+        is_craft_village=craft,
+    )
+    cluster.full_clean()  # a warning, never a refusal
+    area_warnings = [w for w in cluster.warnings if "ha" in str(w)]
+    assert bool(area_warnings) is warned
+    if warned and craft:
+        assert "5–75" in str(area_warnings[0])
