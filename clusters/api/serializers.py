@@ -33,9 +33,7 @@ class ClusterSerializer(ModelCleanSerializer):
     )
     district_name = serializers.CharField(source="district.name", read_only=True)
     commune = commune_code_field()
-    commune_name = serializers.CharField(
-        source="commune.name", read_only=True, default=None, allow_null=True
-    )
+    commune_name = serializers.CharField(source="commune.name", read_only=True, allow_null=True)
     status = serializers.ChoiceField(
         choices=ClusterStatus.choices, read_only=True, help_text=_("Status at as_of.")
     )

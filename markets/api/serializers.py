@@ -14,9 +14,7 @@ class MarketSerializer(ModelCleanSerializer):
     )
     district_name = serializers.CharField(source="district.name", read_only=True)
     commune = commune_code_field()
-    commune_name = serializers.CharField(
-        source="commune.name", read_only=True, default=None, allow_null=True
-    )
+    commune_name = serializers.CharField(source="commune.name", read_only=True, allow_null=True)
     class_matches_criteria = serializers.BooleanField(
         read_only=True,
         allow_null=True,

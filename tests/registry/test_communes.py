@@ -263,3 +263,17 @@ def test_craft_village_clusters_may_be_5_to_75_ha(area, craft, warned):
     assert bool(area_warnings) is warned
     if warned and craft:
         assert "5–75" in area_warnings[0]
+
+
+def test_patch_response_has_a_null_commune_name_when_there_is_no_commune(db):
+    user = UserFactory(username="api-patch")
+    grant(
+        user,
+        "registry.access_all_districts",
+        "clusters.view_industrialcluster",
+        "clusters.change_industrialcluster",
+    )
+    ClusterFactory(code="CCN-NOC", district=district("271"), commune=None)
+    response = token_client(user).patch("/api/v1/clusters/CCN-NOC/", {"name": "Đổi"})
+    assert response.status_code == 200
+    assert response.json()["commune_name"] is None and response.json()["commune"] is None
