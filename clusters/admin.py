@@ -20,6 +20,7 @@ from clusters.models import IndustrialCluster, WastewaterInspection
 from clusters.resources import ClusterResource, InspectionResource
 from registry.admin_display import name_with_code, short_date
 from registry.admin_scoping import (
+    CommuneListFilter,
     DistrictListFilter,
     RegistryModelAdmin,
     ScopedInlineMixin,
@@ -138,8 +139,9 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
         "evidence_days_left_column",
     ]
     list_display_links = ["cluster_column"]
-    list_select_related = ["district"]
+    list_select_related = ["district", "commune"]
     list_filter = [
+        CommuneListFilter,
         DistrictListFilter,
         StatusListFilter,
         WastewaterStateListFilter,
@@ -149,9 +151,23 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
     search_help_text = _("Search by code, name or infrastructure developer.")
     autocomplete_fields = ["district"]
     inlines = [InspectionInline]
-    readonly_fields = ["status_today", "wastewater_state_today"]
+    readonly_fields = ["status_today", "wastewater_state_today", "commune_to_check"]
     fieldsets = [
-        (_("Identity"), {"fields": ["code", "name", "district", "address", "area_ha"]}),
+        (
+            _("Identity"),
+            {
+                "fields": [
+                    "code",
+                    "name",
+                    "commune",
+                    "commune_to_check",
+                    "district",
+                    "address",
+                    "area_ha",
+                    "is_craft_village",
+                ]
+            },
+        ),
         (_("Establishment"), {"fields": ["decision_no", "established_on", "developer"]}),
         (
             _("Lifecycle"),

@@ -15,6 +15,7 @@ from registry.filtersets import (
     CodeMultipleChoiceFilter,
     StableOrderingFilter,
     UpdatedRangeFilterSet,
+    commune_filter,
     district_filter,
 )
 from registry.scoping import restrict
@@ -27,6 +28,7 @@ class ClusterFilterSet(UpdatedRangeFilterSet):
         label=_("Evaluate status and wastewater state at this date (default: today)"),
     )
     district = district_filter("district")
+    commune = commune_filter("commune")
     status = django_filters.MultipleChoiceFilter(
         choices=ClusterStatus.choices, distinct=False, label=_("Status at as_of")
     )
@@ -55,7 +57,7 @@ class ClusterFilterSet(UpdatedRangeFilterSet):
 
     class Meta:
         model = IndustrialCluster
-        fields = ["as_of", "district", "status", "wastewater_state", "search"]
+        fields = ["as_of", "district", "commune", "status", "wastewater_state", "search"]
 
     def filter_queryset(self, queryset):
         # The dated annotations first, so status / state filters and ordering can use them.
@@ -98,6 +100,7 @@ class InspectionFilterSet(UpdatedRangeFilterSet):
         label=_("Cluster (its code; repeat the parameter for several)"),
     )
     district = district_filter("cluster__district")
+    commune = commune_filter("cluster__commune")
     result = django_filters.ChoiceFilter(choices=InspectionResult.choices, label=_("Result"))
     inspected_after = django_filters.DateFilter(
         field_name="inspected_on", lookup_expr="gte", label=_("Inspected on or after this date")
@@ -117,4 +120,4 @@ class InspectionFilterSet(UpdatedRangeFilterSet):
 
     class Meta:
         model = WastewaterInspection
-        fields = ["cluster", "district", "result", "inspected_after", "inspected_before"]
+        fields = ["cluster", "district", "commune", "result", "inspected_after", "inspected_before"]

@@ -14,16 +14,27 @@ from simple_history.models import HistoricalRecords
 from clusters.choices import InspectionResult, WastewaterStandard
 from clusters.querysets import ClusterQuerySet
 from registry.fields import CODE_REGEX, CodeField, dates_in_order
-from registry.models import District, DistrictRecord, VersionedModel
+from registry.models import (
+    REFORM_DATE,
+    District,
+    DistrictRecord,
+    VersionedModel,
+    commune_field,
+    commune_to_check_field,
+    commune_warnings,
+)
 
 #: Decree 32/2024/NĐ-CP: a cluster covers 10–75 ha. Outside that range is a warning only.
 RECOMMENDED_AREA_HA = (Decimal("10"), Decimal("75"))
+#: … and a craft-village cluster (cụm công nghiệp làng nghề) 5–75 ha.
+RECOMMENDED_CRAFT_VILLAGE_AREA_HA = (Decimal("5"), Decimal("75"))
 
 
 class IndustrialCluster(DistrictRecord, VersionedModel):
     """An industrial cluster (cụm công nghiệp), its lifecycle and its treatment plant."""
 
     DISTRICT_PATH = "district"  # see registry.scoping
+    COMMUNE_PATH = "commune"
 
     code = CodeField(
         _("code"),
@@ -33,6 +44,8 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="clusters", verbose_name=_("district")
     )
+    commune = commune_field("clusters")
+    commune_to_check = commune_to_check_field()
     address = models.CharField(_("address / commune"), max_length=255, blank=True)
     area_ha = models.DecimalField(
         _("planned area (ha)"),
@@ -40,6 +53,11 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Greater than 0. Decree 32/2024/NĐ-CP sets 10–75 ha; outside is a warning."),
+    )
+    is_craft_village = models.BooleanField(
+        _("craft-village cluster"),
+        default=False,
+        help_text=_("A cluster of a craft village (làng nghề): 5–75 ha instead of 10–75 ha."),
     )
     decision_no = models.CharField(_("establishment decision number"), max_length=100, blank=True)
     established_on = models.DateField(_("establishment decision date"), null=True, blank=True)
@@ -170,18 +188,29 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
         return f"{self.code} {self.name}"
 
     @property
+    def needs_commune(self) -> bool:
+        """Whether it exists on or after 1 July 2025 (not closed before)."""
+        closed_on = self._meta.get_field("closed_on").to_python(self.closed_on)
+        return closed_on is None or closed_on >= REFORM_DATE
+
+    @property
     def warnings(self) -> list[str]:
         """Soft rules: things to double-check that are not refused (DESIGN.md section 3)."""
-        found = []
-        low, high = RECOMMENDED_AREA_HA
+        found = commune_warnings(self)
+        craft = self.is_craft_village
+        low, high = RECOMMENDED_CRAFT_VILLAGE_AREA_HA if craft else RECOMMENDED_AREA_HA
         if self.area_ha is not None and self.area_ha > 0 and not low <= self.area_ha <= high:
-            found.append(
-                _(
+            if craft:
+                message = _(
+                    "The planned area %(area)s ha is outside the 5–75 ha that Decree "
+                    "32/2024/NĐ-CP sets for a craft-village cluster; please check it."
+                )
+            else:
+                message = _(
                     "The planned area %(area)s ha is outside the 10–75 ha that Decree "
                     "32/2024/NĐ-CP sets for a cluster; please check it."
                 )
-                % {"area": self.area_ha}
-            )
+            found.append(message % {"area": self.area_ha})
         return found
 
 
@@ -189,6 +218,7 @@ class WastewaterInspection(VersionedModel):
     """Evidence about a cluster's effluent: one sample or inspection and its result."""
 
     DISTRICT_PATH = "cluster__district"  # see registry.scoping
+    COMMUNE_PATH = "cluster__commune"
 
     cluster = models.ForeignKey(
         IndustrialCluster,

@@ -11,6 +11,7 @@ from registry.spreadsheets import (
     ChoiceWidget,
     RegistryResource,
     ScopedCodeWidget,
+    commune_code_widget,
     district_code_widget,
     labelled,
 )
@@ -48,8 +49,12 @@ class ClusterResource(RegistryResource):
     district = fields.Field(
         attribute="district", column_name=_("district code"), widget=district_code_widget()
     )
+    commune = fields.Field(
+        attribute="commune", column_name=_("commune code"), widget=commune_code_widget()
+    )
     address = labelled(IndustrialCluster, "address")
     area_ha = labelled(IndustrialCluster, "area_ha")
+    is_craft_village = labelled(IndustrialCluster, "is_craft_village")
     decision_no = labelled(IndustrialCluster, "decision_no")
     established_on = labelled(IndustrialCluster, "established_on")
     developer = labelled(IndustrialCluster, "developer")
@@ -79,7 +84,16 @@ class ClusterResource(RegistryResource):
 
     class Meta:
         model = IndustrialCluster
-        fields = ["code", "name", "district", *CLUSTER_COLUMNS[2:], "status", "wastewater_state"]
+        fields = [
+            "code",
+            "name",
+            "district",
+            *CLUSTER_COLUMNS[2:],
+            "status",
+            "wastewater_state",
+            "commune",
+            "is_craft_village",
+        ]
         import_id_fields = ["code"]
         clean_model_instances = True
         skip_unchanged = True

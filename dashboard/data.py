@@ -30,7 +30,7 @@ from markets.models import Market, MarketProject
 from markets.selectors import MarketStatistics, market_statistics
 from registry.dates import today
 from registry.models import District
-from registry.scoping import districts_in_scope, restrict
+from registry.scoping import districts_in_scope, restrict, visible_communes
 
 #: The longest list of clusters or projects shown on the page; the CSV has them all.
 PAGE_LIST_LIMIT = 100
@@ -59,6 +59,12 @@ class Scope:
     def city_districts(self) -> list[District]:
         """Every district, for the city figure shown to district staff for context."""
         return self.districts if self.all_districts else list(District.objects.all())
+
+    @cached_property
+    def keeps_units(self) -> bool:
+        """Whether the account keeps any unit: districts, or communes (whose records the
+        lists show, though the district figures are not theirs)."""
+        return bool(self.districts) or visible_communes(self.user).exists()
 
     def restrict(self, queryset: QuerySet) -> QuerySet:
         return restrict(queryset, self.user)

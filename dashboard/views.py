@@ -157,7 +157,7 @@ def table_csv(request, table: str):
         raise Http404(_("There is no such table.")) from None
     require_permissions(request.user, TABLE_PERMISSIONS[table])
     scope = data.Scope.for_user(request.user)
-    if not scope.districts:
+    if not scope.keeps_units:
         raise PermissionDenied(_("Your account has no districts, so there are no figures."))
     form, as_of = parse_as_of(request.GET, default=today())
     if form.is_bound and not form.is_valid():

@@ -12,6 +12,7 @@ from markets.models import Market, MarketProject
 from markets.resources import MarketProjectResource, MarketResource
 from registry.admin_display import name_with_code, short_date
 from registry.admin_scoping import (
+    CommuneListFilter,
     DistrictListFilter,
     RegistryModelAdmin,
     ScopedInlineMixin,
@@ -85,15 +86,25 @@ class MarketAdmin(RegistryModelAdmin):
         "status",
     ]
     list_display_links = ["market_column"]
-    list_select_related = ["district"]
-    list_filter = [DistrictListFilter, "status", "market_class", ClassCheckListFilter, "kind"]
+    list_select_related = ["district", "commune"]
+    list_filter = [
+        CommuneListFilter,
+        DistrictListFilter,
+        "status",
+        "market_class",
+        ClassCheckListFilter,
+        "kind",
+    ]
     search_fields = ["code", "name", "address"]
     search_help_text = _("Search by code, name or address.")
     autocomplete_fields = ["district"]
     inlines = [ProjectInline]
-    readonly_fields = ["class_check"]
+    readonly_fields = ["class_check", "commune_to_check"]
     fieldsets = [
-        (_("Identity"), {"fields": ["code", "name", "district", "address"]}),
+        (
+            _("Identity"),
+            {"fields": ["code", "name", "commune", "commune_to_check", "district", "address"]},
+        ),
         (
             _("Classification"),
             {
@@ -147,6 +158,8 @@ class MarketAdmin(RegistryModelAdmin):
         message = class_check_message(checked) if checked else None
         if message:
             messages.warning(request, message)
+        for warning in obj.warnings:
+            messages.warning(request, warning)
 
 
 @admin.register(MarketProject)

@@ -6,11 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from markets.choices import MarketClass, MarketKind, MarketStatus
 from markets.models import Market
-from registry.filtersets import StableOrderingFilter, UpdatedRangeFilterSet, district_filter
+from registry.filtersets import (
+    StableOrderingFilter,
+    UpdatedRangeFilterSet,
+    commune_filter,
+    district_filter,
+)
 
 
 class MarketFilterSet(UpdatedRangeFilterSet):
     district = district_filter("district")
+    commune = commune_filter("commune")
     status = django_filters.MultipleChoiceFilter(
         choices=MarketStatus.choices, distinct=False, label=_("Status")
     )
@@ -41,7 +47,7 @@ class MarketFilterSet(UpdatedRangeFilterSet):
 
     class Meta:
         model = Market
-        fields = ["district", "status", "market_class", "kind", "search"]
+        fields = ["district", "commune", "status", "market_class", "kind", "search"]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -21,7 +21,15 @@ from markets.choices import (
 )
 from markets.querysets import MarketProjectQuerySet, MarketQuerySet
 from registry.fields import CODE_REGEX, CodeField, choice_in, dates_in_order
-from registry.models import District, DistrictRecord, VersionedModel
+from registry.models import (
+    REFORM_DATE,
+    District,
+    DistrictRecord,
+    VersionedModel,
+    commune_field,
+    commune_to_check_field,
+    commune_warnings,
+)
 
 #: What a choice constraint says when a value outside its list reaches it.
 NOT_IN_LIST = _("Choose a value from the list.")
@@ -31,12 +39,15 @@ class Market(DistrictRecord, VersionedModel):
     """A market of the city's market system."""
 
     DISTRICT_PATH = "district"  # see registry.scoping
+    COMMUNE_PATH = "commune"
 
     code = CodeField(_("code"), help_text=_("The registry's own stable code."))
     name = models.CharField(_("name"), max_length=200)
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="markets", verbose_name=_("district")
     )
+    commune = commune_field("markets")
+    commune_to_check = commune_to_check_field()
     address = models.CharField(_("address / ward"), max_length=255, blank=True)
     kind = models.CharField(
         _("business method"), max_length=20, choices=MarketKind.choices, default=MarketKind.PEOPLES
@@ -134,6 +145,19 @@ class Market(DistrictRecord, VersionedModel):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    @property
+    def needs_commune(self) -> bool:
+        """Whether it exists on or after 1 July 2025 (not closed before)."""
+        since = self._meta.get_field("status_since").to_python(self.status_since)
+        return not (
+            self.status == MarketStatus.CLOSED and since is not None and since < REFORM_DATE
+        )
+
+    @property
+    def warnings(self) -> list[str]:
+        """Soft rules: things to double-check that are not refused."""
+        return commune_warnings(self)
+
     def clean(self):
         super().clean()
         # "Not yet classified" is stored as null; an empty string from a form or the API
@@ -146,6 +170,7 @@ class MarketProject(VersionedModel):
     """New construction, renovation, upgrade or relocation of a market."""
 
     DISTRICT_PATH = "market__district"  # see registry.scoping
+    COMMUNE_PATH = "market__commune"
 
     market = models.ForeignKey(
         Market, on_delete=models.PROTECT, related_name="projects", verbose_name=_("market")

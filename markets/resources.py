@@ -11,6 +11,7 @@ from registry.spreadsheets import (
     RegistryResource,
     ScopedCodeWidget,
     _is_empty,
+    commune_code_widget,
     district_code_widget,
     labelled,
 )
@@ -23,6 +24,9 @@ class MarketResource(RegistryResource):
     name = labelled(Market, "name")
     district = fields.Field(
         attribute="district", column_name=_("district code"), widget=district_code_widget()
+    )
+    commune = fields.Field(
+        attribute="commune", column_name=_("commune code"), widget=commune_code_widget()
     )
     address = labelled(Market, "address")
     kind = labelled(Market, "kind")
@@ -53,6 +57,7 @@ class MarketResource(RegistryResource):
             "year_built",
             "status",
             "status_since",
+            "commune",
         ]
         import_id_fields = ["code"]
         clean_model_instances = True

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.admin_scoping import ScopedAdminMixin
-from registry.models import District, DistrictAssignment, Target
+from registry.models import District, DistrictAssignment, Target, UnitAssignment
 from registry.scoping import can_access_all_districts
 
 admin.site.site_header = _("Hanoi industrial cluster and market registry")
@@ -54,6 +54,13 @@ class DistrictAssignmentInline(admin.TabularInline):
     verbose_name_plural = _("districts kept by this account (district staff)")
 
 
+class UnitAssignmentInline(admin.TabularInline):
+    model = UnitAssignment
+    extra = 1
+    verbose_name = _("commune kept by this account")
+    verbose_name_plural = _("communes kept by this account (commune staff, since 1 July 2025)")
+
+
 User = get_user_model()
 if admin.site.is_registered(User):
     admin.site.unregister(User)
@@ -63,7 +70,7 @@ if admin.site.is_registered(User):
 class StaffUserAdmin(UserAdmin):
     """The user's page, with the districts the account keeps as district staff."""
 
-    inlines = [DistrictAssignmentInline]
+    inlines = [DistrictAssignmentInline, UnitAssignmentInline]
     list_display = ["username", "first_name", "last_name", "is_staff", "is_active"]
 
 

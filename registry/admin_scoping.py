@@ -34,8 +34,13 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from registry import spreadsheet_templates
 from registry.dates import today
-from registry.models import District, StaleVersionError
-from registry.scoping import can_access_all_districts, restrict, visible_districts
+from registry.models import AdministrativeUnit, District, DistrictAssignment, StaleVersionError
+from registry.scoping import (
+    can_access_all_districts,
+    restrict,
+    visible_communes,
+    visible_districts,
+)
 from registry.spreadsheets import CSV, XLSX
 from registry.upload_steps import HiddenFieldErrorsMixin, SpreadsheetUploadSteps
 from registry.workbooks import file_stem
@@ -59,7 +64,7 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
 
 
 def is_district_scoped(model: type[Model]) -> bool:
-    return hasattr(model, "DISTRICT_PATH")
+    return hasattr(model, "DISTRICT_PATH") or model is AdministrativeUnit
 
 
 def scoped_queryset(queryset, user):
@@ -134,7 +139,19 @@ class ScopedFormfieldMixin:
             if queryset is None:
                 queryset = related._default_manager.all()
             kwargs["queryset"] = restrict(queryset, request.user)
-            if related is District:
+            if related is AdministrativeUnit:
+                kwargs.setdefault(
+                    "error_messages",
+                    {"invalid_choice": _("Choose one of the communes whose records you keep.")},
+                )
+                # Commune staff keep records by their commune: it is what puts a record in
+                # their scope, so they must give it.
+                user = request.user
+                if not can_access_all_districts(user) and not (
+                    DistrictAssignment.objects.filter(user_id=user.pk).exists()
+                ):
+                    kwargs["required"] = True
+            elif related is District:
                 kwargs.setdefault(
                     "error_messages",
                     {"invalid_choice": _("Choose one of the districts whose records you keep.")},
@@ -226,9 +243,10 @@ class ScopedAdminMixin(ScopedFormfieldMixin):
 
 
 class DistrictListFilter(admin.SimpleListFilter):
-    """Filter by district, offering only the districts the user may see (one query)."""
+    """Filter by district (the former district since the reform), offering only the
+    districts the user may see (one query)."""
 
-    title = _("district")
+    title = _("former district")
     parameter_name = "district"
     #: the lookup from the listed model to its district's primary key
     district_lookup = "district_id"
@@ -244,6 +262,30 @@ class DistrictListFilter(admin.SimpleListFilter):
         if not (value.isascii() and value.isdigit() and len(value) <= 18):
             return queryset.none()
         return queryset.filter(**{self.district_lookup: int(value)})
+
+
+class CommuneListFilter(admin.SimpleListFilter):
+    """Filter by commune (the unit a record lies in since 1 July 2025), offering only the
+    communes the user may see, and the review list of records whose commune is to check."""
+
+    title = _("commune")
+    parameter_name = "commune"
+    TO_CHECK = "check"
+
+    def lookups(self, request, model_admin):
+        return [(self.TO_CHECK, _("Commune to check"))] + [
+            (str(unit.pk), str(unit)) for unit in visible_communes(request.user)
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value == self.TO_CHECK:
+            return queryset.filter(commune_to_check=True)
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(commune_id=int(value))
 
 
 class VersionedModelForm(forms.ModelForm):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from registry.models import District
+from registry.models import AdministrativeUnit, District, UnitLevel
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -69,4 +69,15 @@ class UpdatedRangeFilterSet(django_filters.FilterSet):
     )
     updated_before = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="lt", label=_("Changed before this moment (ISO 8601)")
+    )
+
+
+def commune_filter(path: str) -> CodeMultipleChoiceFilter:
+    """Filter by commune code(s) (five digits); ``path`` is the model's COMMUNE_PATH."""
+    return CodeMultipleChoiceFilter(
+        field_name=f"{path}__code",
+        distinct=False,
+        to_field_name="code",
+        queryset=AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE),
+        label=_("Commune (five-digit code; repeat the parameter for several)"),
     )

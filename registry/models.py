@@ -1,5 +1,7 @@
 """The registry's shared records: districts, staff district assignments, yearly targets."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -62,12 +64,17 @@ class DistrictRecord(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        if hasattr(self, "commune_to_check"):
+            # On the review list while it needs a commune and has none.
+            self.commune_to_check = self.commune_id is None and self.needs_commune
         super().save(*args, **kwargs)
         self._loaded_district_id = self.district_id
 
     def clean(self):
         super().clean()
         validate_district_takes(self)
+        if hasattr(self, "commune_id"):
+            commune_from_address(self)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -277,6 +284,230 @@ class VersionedModel(ConstraintsInPythonMixin, models.Model):
         with transaction.atomic():
             self._lock_if_unchanged(expected_version)
             return self.delete(**kwargs)
+
+
+#: The day Hanoi's 30 districts gave way to its 126 commune-level units (Law 72/2025/QH15,
+#: Resolution 1656/NQ-UBTVQH15): the first day of the commune map.
+REFORM_DATE = datetime.date(2025, 7, 1)
+
+
+class UnitLevel(models.TextChoices):
+    DISTRICT = "district", _("District level")
+    COMMUNE = "commune", _("Commune level")
+
+
+class UnitKind(models.TextChoices):
+    URBAN = "urban", _("Urban district (quận)")
+    RURAL = "rural", _("Rural district (huyện)")
+    TOWN = "town", _("Town (thị xã)")
+    WARD = "ward", _("Ward (phường)")
+    COMMUNE = "commune", _("Commune (xã)")
+
+
+class AdministrativeUnit(models.Model):
+    """A district-level or commune-level unit of Hanoi, valid for a span of dates
+    (reference data, loaded by data migrations). A district-level unit is linked to the
+    ``District`` row the registry's records have always used."""
+
+    level = models.CharField(_("level"), max_length=10, choices=UnitLevel.choices)
+    code = models.CharField(
+        _("code"),
+        max_length=5,
+        unique=True,
+        help_text=_("Official code: three digits for a district, five for a commune."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=UnitKind.choices)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+    district = models.OneToOneField(
+        District,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="unit",
+        verbose_name=_("district"),
+    )
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["level", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level="district", code__regex=r"^[0-9]{3}$")
+                | models.Q(level="commune", code__regex=r"^[0-9]{5}$"),
+                name="unit_code_matches_level",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level="district", kind__in=["urban", "rural", "town"])
+                | models.Q(level="commune", kind__in=["ward", "commune"]),
+                name="unit_kind_matches_level",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__lte=models.F("valid_to")),
+                name="unit_valid_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(district__isnull=True) | models.Q(level="district"),
+                name="unit_district_link_only_for_districts",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class UnitSuccession(models.Model):
+    """From the official conversion: ``successor`` took territory from ``predecessor``,
+    the whole of it or a part."""
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="successions",
+        verbose_name=_("former unit"),
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.CASCADE,
+        related_name="predecessions",
+        verbose_name=_("successor unit"),
+    )
+    whole = models.BooleanField(_("whole territory"), default=False)
+
+    class Meta:
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+        ordering = ["predecessor", "successor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="unit_succession_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")),
+                name="unit_succession_not_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"
+
+
+class UnitAssignment(models.Model):
+    """Gives a local-staff account a commune-level (or, for history, a district-level) unit
+    whose records it keeps. District-level units are granted with ``DistrictAssignment``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="unit_assignments",
+        verbose_name=_("user"),
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        related_name="staff_assignments",
+        verbose_name=_("administrative unit"),
+        limit_choices_to={"level": "commune"},
+    )
+
+    class Meta:
+        verbose_name = _("commune assignment")
+        verbose_name_plural = _("commune assignments")
+        ordering = ["user", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="unit_assignment_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.unit}"
+
+
+def commune_field(related_name: str):
+    """The commune-level unit a cluster or market lies in since 1 July 2025."""
+    return models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        limit_choices_to={"level": UnitLevel.COMMUNE},
+        verbose_name=_("commune"),
+        help_text=_(
+            "The commune or ward it lies in since 1 July 2025 (five-digit code); required "
+            "for a record that exists on or after that day."
+        ),
+    )
+
+
+def commune_to_check_field():
+    """Set while a record that exists on or after 1 July 2025 has no commune: when the
+    data migration could not settle it from the old address (the former commune was split,
+    or the address names none), or when it was saved without one. The admin's review list
+    ("check the commune")."""
+    return models.BooleanField(
+        _("commune to check"),
+        default=False,
+        help_text=_(
+            "Set while the record has no commune (it could not be settled from the old "
+            "address); choosing the commune takes the record off the review list."
+        ),
+    )
+
+
+def commune_warnings(record) -> list[str]:
+    """The commune rule for a record (``needs_commune``: it exists on or after 1 July
+    2025) that has none: reported, as the records loaded before the reform have none until
+    someone settles them (they are on the review list meanwhile)."""
+    converted = commune_conversion_warning(record)
+    if converted:
+        return [converted]
+    if record.commune_id is None and record.needs_commune:
+        return [
+            _(
+                "It exists on or after 1 July 2025 but has no commune: choose the commune or "
+                "ward it lies in."
+            )
+        ]
+    return []
+
+
+def commune_from_address(record) -> None:
+    """A record that needs a commune and was given none, but whose address names a former
+    commune of its district taken whole by one new commune (the official conversion), gets
+    that commune; ``record.commune_converted_from`` then names the former commune, for the
+    warning the admin shows. A former commune that was split is never guessed."""
+    if record.commune_id is not None or not record.needs_commune:
+        return
+    if record.district_id is None or not record.address:
+        return
+    from registry.units import convert_former_address
+
+    conversion = convert_former_address(record.address, record.district.code)
+    if conversion.settled:
+        record.commune = AdministrativeUnit.objects.get(
+            level=UnitLevel.COMMUNE, code=conversion.commune
+        )
+        record.commune_converted_from = conversion.former
+
+
+def commune_conversion_warning(record) -> str | None:
+    former = getattr(record, "commune_converted_from", None)
+    if not former:
+        return None
+    return _(
+        "The commune was set to %(commune)s from the old address (%(former)s, "
+        "%(district)s) through the official conversion; please check it."
+    ) % {"commune": record.commune, "former": former, "district": record.district}
 
 
 # API tokens with hashed keys live in their own module; importing it here registers the model.

@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from registry.scoping import restrict
 from registry.spreadsheets import (
     BooleanWidget,
     ChoiceWidget,
@@ -49,11 +48,7 @@ def import_columns(resource) -> list:
 
 
 def _records(widget, user):
-    manager = widget.model._default_manager
-    queryset = restrict(manager.all(), user)
-    if any(f.name == "active" for f in widget.model._meta.fields):
-        queryset = queryset.filter(active=True)
-    return list(queryset.order_by("code").values_list("code", "name"))
+    return list(widget.choices(user).order_by("code").values_list("code", "name"))
 
 
 def column_lists(resource, user) -> list[ColumnList]:

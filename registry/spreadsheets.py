@@ -28,8 +28,8 @@ from import_export.instance_loaders import ModelInstanceLoader
 
 from registry import csv_safety, uploads, validation
 from registry.fields import CodeField
-from registry.models import District
-from registry.scoping import restrict
+from registry.models import AdministrativeUnit, District
+from registry.scoping import restrict, visible_communes
 from registry.uploads import TooManyRows, UnreadableFile  # noqa: F401 - the readers' refusals
 from registry.workbooks import Sheet, workbook_bytes
 
@@ -248,6 +248,13 @@ class ScopedCodeWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value.code
+
+    def choices(self, user):
+        """The records this column may name for ``user`` (the template's drop-down)."""
+        queryset = restrict(self.model._default_manager.all(), user)
+        if any(f.name == "active" for f in self.model._meta.fields):
+            queryset = queryset.filter(active=True)
+        return queryset
 
 
 class PrefetchingInstanceLoader(ModelInstanceLoader):
@@ -537,3 +544,29 @@ def district_code_widget():
         unknown_message=_("There is no district with code %(code)s."),
         out_of_scope_message=_("District %(code)s is not one of the districts you keep."),
     )
+
+
+def commune_code_widget():
+    """A commune given by its five-digit code ("70" as a spreadsheet may write "00070"),
+    one of the importing user's communes."""
+    return CommuneCodeWidget(
+        AdministrativeUnit,
+        unknown_message=_("There is no commune with code %(code)s."),
+        out_of_scope_message=_("Commune %(code)s is not one of the communes you keep."),
+    )
+
+
+class CommuneCodeWidget(ScopedCodeWidget):
+    def choices(self, user):
+        return visible_communes(user).filter(valid_to__isnull=True)
+
+    def clean(self, value, row=None, **kwargs):
+        if not _is_empty(value):
+            code = str(int(value)) if isinstance(value, float) and value.is_integer() else value
+            code = str(code).strip()
+            if code.isdigit() and len(code) < 5:
+                value = code.zfill(5)
+        found = super().clean(value, row, **kwargs)
+        if found is not None and found.level != "commune":
+            raise ValueError(str(self.unknown_message) % {"code": found.code})
+        return found

@@ -7,7 +7,8 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
-from registry.models import District
+from registry.models import AdministrativeUnit, District
+from registry.units import load_units
 from tests.factories import UserFactory, district
 
 DISTRICTS_MIGRATION = "registry.migrations.0002_hanoi_districts_and_2021_target"
@@ -36,6 +37,8 @@ def load_reference_data():
     """
     if not District.objects.exists():
         importlib.import_module(DISTRICTS_MIGRATION).load(apps, None)
+    if not AdministrativeUnit.objects.exists():
+        load_units(apps)
     if not Group.objects.filter(name="District staff").exists():
         for app_config in apps.get_app_configs():
             create_permissions(app_config, verbosity=0)

@@ -10,12 +10,24 @@ from clusters.choices import InspectionResult, WastewaterStandard
 from clusters.models import IndustrialCluster, WastewaterInspection
 from markets.choices import Capital, Construction, MarketKind, MarketStatus
 from markets.models import Market, MarketProject
-from registry.models import District, DistrictAssignment, Target
+from registry.models import AdministrativeUnit, District, DistrictAssignment, Target
 
 
 def district(code: str = "017") -> District:
     """One of the 30 districts loaded by the data migration."""
     return District.objects.get(code=code)
+
+
+def commune_of(record) -> AdministrativeUnit | None:
+    """A commune that took territory from ``record``'s district (the lowest code): where a
+    factory record lies since the reform unless the test says otherwise."""
+    return (
+        AdministrativeUnit.objects.filter(
+            level="commune", predecessions__predecessor__district=record.district
+        )
+        .order_by("code")
+        .first()
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -44,6 +56,7 @@ class ClusterFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"CCN-T{n:05d}")
     name = factory.Sequence(lambda n: f"Cụm công nghiệp thử {n}")
     district = factory.LazyFunction(lambda: district("017"))
+    commune = factory.LazyAttribute(commune_of)
     area_ha = Decimal("30.00")
     established_on = datetime.date(2015, 1, 1)
 
@@ -66,6 +79,7 @@ class MarketFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"CHO-T{n:05d}")
     name = factory.Sequence(lambda n: f"Chợ thử {n}")
     district = factory.LazyFunction(lambda: district("002"))
+    commune = factory.LazyAttribute(commune_of)
     kind = MarketKind.PEOPLES
     construction = Construction.PERMANENT
     capital = Capital.STATE_BUDGET

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from clusters.choices import ClusterStatus, InspectionResult, WastewaterStandard, WastewaterState
 from clusters.models import IndustrialCluster, WastewaterInspection
-from registry.api.serializers import CodeRelatedField, ModelCleanSerializer
+from registry.api.serializers import CodeRelatedField, ModelCleanSerializer, commune_code_field
 from registry.models import District
 
 
@@ -74,6 +74,8 @@ class ClusterSerializer(ModelCleanSerializer):
         queryset=District.objects.all(), help_text=_("The district's three-digit code.")
     )
     district_name = serializers.CharField(source="district.name", read_only=True)
+    commune = commune_code_field()
+    commune_name = serializers.CharField(source="commune.name", read_only=True, allow_null=True)
     status = serializers.ChoiceField(
         choices=ClusterStatus.choices, read_only=True, help_text=_("Status at as_of.")
     )
@@ -119,6 +121,9 @@ class ClusterSerializer(ModelCleanSerializer):
             "wastewater_state",
             "latest_inspection",
             "updated_at",
+            "commune",
+            "commune_name",
+            "is_craft_village",
         ]
         read_only_fields = ["updated_at"]
 

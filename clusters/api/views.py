@@ -32,7 +32,9 @@ class ClusterViewSet(RegistryViewSet):
     csv_name = "clusters"
 
     def annotate(self, queryset):
-        return queryset.select_related("district").with_wastewater_state(as_of_from(self.request))
+        return queryset.select_related("district", "commune").with_wastewater_state(
+            as_of_from(self.request)
+        )
 
 
 class InspectionViewSet(RegistryViewSet):

@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from markets.models import Market
-from registry.api.serializers import CodeRelatedField, ModelCleanSerializer
+from registry.api.serializers import CodeRelatedField, ModelCleanSerializer, commune_code_field
 from registry.models import District
 
 
@@ -41,6 +41,8 @@ class MarketSerializer(ModelCleanSerializer):
         queryset=District.objects.all(), help_text=_("The district's three-digit code.")
     )
     district_name = serializers.CharField(source="district.name", read_only=True)
+    commune = commune_code_field()
+    commune_name = serializers.CharField(source="commune.name", read_only=True, allow_null=True)
     class_matches_criteria = serializers.BooleanField(
         read_only=True,
         allow_null=True,
@@ -70,6 +72,8 @@ class MarketSerializer(ModelCleanSerializer):
             "status_since",
             "class_matches_criteria",
             "updated_at",
+            "commune",
+            "commune_name",
         ]
         read_only_fields = ["updated_at"]
         extra_kwargs = {"market_class": {"allow_blank": False}}

@@ -21,4 +21,4 @@ class MarketViewSet(RegistryViewSet):
     csv_name = "markets"
 
     def annotate(self, queryset):
-        return queryset.select_related("district").with_class_check()
+        return queryset.select_related("district", "commune").with_class_check()

@@ -48,6 +48,8 @@ PARAMETER_DESCRIPTIONS = {
     "id": "The record's id.",
     "district": "District by its three-digit code, e.g. 017; repeat the parameter for several.",
     "cluster": "Cluster by its code; repeat the parameter for several.",
+    "commune": "Commune or ward (since 1 July 2025) by its five-digit code, e.g. 00070; repeat "
+    "the parameter for several.",
 }
 
 #: The rate-limit headers every answer carries (registry.api.ratelimit).

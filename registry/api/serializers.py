@@ -12,7 +12,7 @@ from registry.api.exceptions import django_validation_error_detail
 from registry.dates import validate_as_of
 from registry.fields import CodeField
 from registry.formats import DATE_INVALID_MESSAGE
-from registry.models import District
+from registry.models import AdministrativeUnit, District, UnitLevel
 from registry.scoping import restrict
 
 
@@ -43,6 +43,17 @@ class CodeRelatedField(serializers.SlugRelatedField):
             # No code contains a NUL character, and PostgreSQL refuses to compare one.
             self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
         return super().to_internal_value(data)
+
+
+def commune_code_field() -> CodeRelatedField:
+    """A record's commune, by its five-digit code (optional: records loaded before the
+    reform may not have one yet)."""
+    return CodeRelatedField(
+        queryset=AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE),
+        required=False,
+        allow_null=True,
+        help_text=_("The commune's five-digit code (the unit it lies in since 1 July 2025)."),
+    )
 
 
 class CodeSerializerField(serializers.CharField):
@@ -80,6 +91,8 @@ class ModelCleanSerializer(serializers.ModelSerializer):
         # full_clean normalises values (codes are trimmed and upper-cased): save those.
         for name in attrs:
             attrs[name] = getattr(candidate, name)
+        if getattr(candidate, "commune_converted_from", None):
+            attrs["commune"] = candidate.commune  # converted from the old address
         return attrs
 
     def update(self, instance, validated_data):

@@ -12,9 +12,11 @@ from registry.api import views
 from registry.api.deletions import DeletionsView
 from registry.api.docs import offline
 from registry.api.exceptions import not_found
+from registry.api.units import UnitViewSet
 
 router = SimpleRouter()
 router.register("districts", views.DistrictViewSet, basename="district")
+router.register("units", UnitViewSet, basename="unit")
 
 v1 = [
     path("", include(router.urls)),

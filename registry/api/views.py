@@ -16,7 +16,7 @@ from registry.api.renderers import CSVRenderer, FormatParameterFirst
 from registry.api.serializers import DistrictSerializer
 from registry.api.viewsets import RegistryViewSet
 from registry.models import District
-from registry.scoping import districts_in_scope, visible_districts
+from registry.scoping import districts_in_scope, kept_districts
 
 
 class DistrictViewSet(RegistryViewSet):
@@ -58,7 +58,7 @@ class StatsView(RateLimitHeadersMixin, APIView):
         """The validated query parameters (400 with per-parameter messages otherwise)."""
         params = self.query_serializer_class(data=request.query_params)
         # Only districts the caller sees can be asked for.
-        params.fields["district"].queryset = visible_districts(request.user)
+        params.fields["district"].queryset = kept_districts(request.user)
         params.is_valid(raise_exception=True)
         return params.validated_data
 

@@ -4,7 +4,7 @@ A ViewSet names its ``queryset``, ``serializer_class`` and ``filterset_class``; 
 what every endpoint of DESIGN.md section 6 promises:
 
 - reads and writes scoped to the caller's districts by :func:`registry.scoping.restrict`
-  (another district's record is a 404) and :func:`registry.scoping.can_access_district`
+  (another district's record is a 404) and :func:`registry.scoping.can_keep`
   (writing a record into a district the caller does not keep is a 403);
 - ``?format=csv`` on lists, streamed, UTF-8 with a BOM;
 - ``ETag`` (the record's ``version``) on detail responses, ``If-Match`` honoured on PUT, PATCH
@@ -29,7 +29,7 @@ from registry.api.ratelimit import RateLimitHeadersMixin
 from registry.api.renderers import CSVRenderer, FormatParameterFirst, streaming_csv_response
 from registry.api.serializers import AsOfQuerySerializer
 from registry.dates import today
-from registry.scoping import can_access_district, restrict
+from registry.scoping import can_keep, restrict
 
 
 def with_warnings(data, instance):
@@ -136,9 +136,10 @@ class RegistryViewSet(RateLimitHeadersMixin, viewsets.ModelViewSet):
         context["expected_version"] = getattr(self, "_expected_version", None)
         return context
 
-    def district_of(self, attrs: dict, instance=None):
-        """The district a record will belong to, after the write (``DISTRICT_PATH``)."""
-        first, *rest = self.queryset.model.DISTRICT_PATH.split("__")
+    def district_of(self, attrs: dict, instance=None, path=None):
+        """The district a record will belong to, after the write (``DISTRICT_PATH``; or
+        the unit at ``path``)."""
+        first, *rest = (path or self.queryset.model.DISTRICT_PATH).split("__")
         obj = attrs[first] if first in attrs else getattr(instance, first, None)
         for part in rest:
             obj = getattr(obj, part, None) if obj is not None else None
@@ -146,7 +147,13 @@ class RegistryViewSet(RateLimitHeadersMixin, viewsets.ModelViewSet):
 
     def check_write_scope(self, serializer):
         district = self.district_of(serializer.validated_data, serializer.instance)
-        if not can_access_district(self.request.user, district):
+        commune_path = getattr(self.queryset.model, "COMMUNE_PATH", None)
+        commune = (
+            self.district_of(serializer.validated_data, serializer.instance, commune_path)
+            if commune_path
+            else None
+        )
+        if not can_keep(self.request.user, district, commune):
             raise PermissionDenied(
                 _(
                     "You may only keep records of your own districts; %(district)s is not one "

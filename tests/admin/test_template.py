@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from clusters.models import IndustrialCluster, WastewaterInspection
 from markets.models import Market, MarketProject
-from registry.models import District
+from registry.models import AdministrativeUnit, District
 from tests.admin.sheets import MODELS, import_file, totals
 from tests.factories import ClusterFactory, MarketFactory, district
 
@@ -63,6 +63,17 @@ def expected_lists(model, user_districts, clusters=(), markets=()):
                 expected[field.name] = ["có", "không"]
             elif field.is_relation and field.related_model is District:
                 expected[field.name] = user_districts
+            elif field.is_relation and field.related_model is AdministrativeUnit:
+                # today's communes that took territory from the user's districts
+                expected[field.name] = sorted(
+                    AdministrativeUnit.objects.filter(
+                        level="commune",
+                        valid_to__isnull=True,
+                        predecessions__predecessor__district__code__in=user_districts,
+                    )
+                    .distinct()
+                    .values_list("code", flat=True)
+                )
             elif field.is_relation and field.related_model is IndustrialCluster:
                 expected[field.name] = list(clusters)
             elif field.is_relation and field.related_model is Market:
@@ -77,7 +88,8 @@ def headers_by_field(model_name):
     resource_class = site._registry[model].resource_classes[0]
     with translation.override("vi"):
         resource = resource_class()
-        return {f.attribute: f.column_name for f in resource.fields.values() if not f.readonly}
+        # in the order the import reads them
+        return {f.attribute: f.column_name for f in resource.get_import_fields() if not f.readonly}
 
 
 @pytest.fixture

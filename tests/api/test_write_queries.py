@@ -72,4 +72,4 @@ def test_patching_a_cluster_runs_no_query_per_check_constraint(writer):
     assert not [s for s in sql if s.startswith("SELECT 1 AS") and "COALESCE" in s]
     # Was 40. Since a write saves only its fields (no lost concurrent update), the row is
     # locked and read again and the merged record validated again before the UPDATE.
-    assert count == 17, "\n".join(sql)
+    assert count == 19, "\n".join(sql)  # 17, and the commune's existence in each validation

@@ -2,7 +2,9 @@
 
 Roles (DESIGN.md sections 5 and 6): anonymous; an API token whose account has no permission;
 another department's read-only account (every district, view permissions only); district staff
-of A (Đông Anh, 017); district staff of B (Ứng Hòa, 281); department staff; a superuser.
+of A (Đông Anh, 017); district staff of B (Ứng Hòa, 281); commune staff of A's commune (Xã Đông
+Anh, 00454: every record of A lies in it, B's in Xã Ứng Hòa, 10402); department staff; a
+superuser.
 
 Every record of district A carries the marker ``ZONEA`` (code, name or reference) and every
 record of B ``ZONEB``. For each role one test walks the whole matrix, compares each cell's
@@ -22,7 +24,7 @@ from rest_framework.test import APIClient
 
 from clusters.models import IndustrialCluster, WastewaterInspection
 from markets.models import Market
-from registry.models import ThrottleWindow
+from registry.models import AdministrativeUnit, ThrottleWindow, UnitAssignment
 from registry.tokens import ApiToken
 from tests.factories import (
     ClusterFactory,
@@ -39,10 +41,12 @@ ROLES = [
     "other_department_read_only",
     "district_staff_a",
     "district_staff_b",
+    "commune_staff_a",
     "department_staff",
     "superuser",
 ]
 DISTRICT_CODE = {"A": "017", "B": "281"}
+COMMUNE_CODE = {"A": "00454", "B": "10402"}
 OK = {"list": 200, "retrieve": 200, "create": 201, "patch": 200, "delete": 204}
 SEES_ALL = {"other_department_read_only", "department_staff", "superuser"}
 READ_ONLY_VIEW_PERMS = [
@@ -56,7 +60,7 @@ READ_ONLY_VIEW_PERMS = [
 
 
 def home_of(role: str) -> str | None:
-    return {"district_staff_a": "A", "district_staff_b": "B"}.get(role)
+    return {"district_staff_a": "A", "district_staff_b": "B", "commune_staff_a": "A"}.get(role)
 
 
 def visible_markers(role: str) -> set[str]:
@@ -81,10 +85,11 @@ def build_world() -> World:
     world = World()
     for x in "AB":
         d = district(DISTRICT_CODE[x])
-        cluster = ClusterFactory(code=f"CCN-ZONE{x}", name=f"Cụm ZONE{x}", district=d)
+        c = AdministrativeUnit.objects.get(code=COMMUNE_CODE[x])
+        cluster = ClusterFactory(code=f"CCN-ZONE{x}", name=f"Cụm ZONE{x}", district=d, commune=c)
         world.records["cluster", x] = cluster
         world.records["cluster-del", x] = ClusterFactory(
-            code=f"CCN-ZONE{x}-DEL", name=f"Cụm ZONE{x} bỏ", district=d
+            code=f"CCN-ZONE{x}-DEL", name=f"Cụm ZONE{x} bỏ", district=d, commune=c
         )
         world.records["inspection", x] = InspectionFactory(
             cluster=cluster, reference=f"REF-ZONE{x}", inspected_on=datetime.date(2022, 5, 1)
@@ -92,10 +97,10 @@ def build_world() -> World:
         world.records["inspection-del", x] = InspectionFactory(
             cluster=cluster, reference=f"REF-ZONE{x}-DEL", inspected_on=datetime.date(2020, 5, 1)
         )
-        market = MarketFactory(code=f"CHO-ZONE{x}", name=f"Chợ ZONE{x}", district=d)
+        market = MarketFactory(code=f"CHO-ZONE{x}", name=f"Chợ ZONE{x}", district=d, commune=c)
         world.records["market", x] = market
         world.records["market-del", x] = MarketFactory(
-            code=f"CHO-ZONE{x}-DEL", name=f"Chợ ZONE{x} bỏ", district=d
+            code=f"CHO-ZONE{x}-DEL", name=f"Chợ ZONE{x} bỏ", district=d, commune=c
         )
         world.records["marketproject", x] = MarketProjectFactory(
             market=market, budget_vnd=Decimal("1000000")
@@ -123,6 +128,13 @@ def make_account(role: str):
             )
         return user
     home = home_of(role)
+    if role == "commune_staff_a":
+        user = UserFactory(username="commune-staff-a")
+        UnitAssignment.objects.create(
+            user=user, unit=AdministrativeUnit.objects.get(code=COMMUNE_CODE[home])
+        )
+        user.groups.add(Group.objects.get(name="District staff"))
+        return user
     user = UserFactory(username=f"staff-{home.lower()}", districts=[district(DISTRICT_CODE[home])])
     user.groups.add(Group.objects.get(name="District staff"))
     return user
@@ -222,6 +234,7 @@ def create_payload(resource: str, x: str, world: World) -> dict:
             "code": f"CCN-NEW-{x}",
             "name": f"Cụm mới {x}",
             "district": code,
+            "commune": COMMUNE_CODE[x],
             "area_ha": "20.00",
             "established_on": "2019-03-01",
             "wwtp_standard": "qcvn40_2011_b",
@@ -239,6 +252,7 @@ def create_payload(resource: str, x: str, world: World) -> dict:
         "code": f"CHO-NEW-{x}",
         "name": f"Chợ mới {x}",
         "district": code,
+        "commune": COMMUNE_CODE[x],
         "kind": "peoples",
         "construction": "permanent",
         "capital": "state_budget",
