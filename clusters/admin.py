@@ -16,8 +16,8 @@ from clusters.choices import (
     InspectionResult,
     WastewaterState,
 )
-from clusters.models import IndustrialCluster, WastewaterInspection
-from clusters.resources import ClusterResource, InspectionResource
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
+from clusters.resources import ClusterResource, InspectionResource, ScheduleExtensionResource
 from registry.admin_display import name_with_code, short_date
 from registry.admin_scoping import DistrictListFilter, RegistryModelAdmin, ScopedInlineMixin
 from registry.dates import today
@@ -120,6 +120,20 @@ class InspectionInline(ScopedInlineMixin, admin.TabularInline):
     classes = ["inspections"]
 
 
+class ScheduleExtensionInline(ScopedInlineMixin, admin.TabularInline):
+    model = ScheduleExtension
+    extra = 0
+    fields = [
+        "decision_no",
+        "decided_on",
+        "new_start_deadline",
+        "new_completion_deadline",
+        "note",
+    ]
+    ordering = ["-decided_on", "-pk"]
+    classes = ["schedule-extensions"]
+
+
 @admin.register(IndustrialCluster)
 class IndustrialClusterAdmin(RegistryModelAdmin):
     resource_classes = [ClusterResource]
@@ -143,7 +157,7 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
     search_fields = ["code", "name", "developer"]
     search_help_text = _("Search by code, name or infrastructure developer.")
     autocomplete_fields = ["district"]
-    inlines = [InspectionInline]
+    inlines = [ScheduleExtensionInline, InspectionInline]
     readonly_fields = ["status_today", "wastewater_state_today"]
     fieldsets = [
         (_("Identity"), {"fields": ["code", "name", "district", "address", "area_ha"]}),
@@ -156,6 +170,16 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
                     "operating_since",
                     "closed_on",
                     "status_today",
+                ]
+            },
+        ),
+        (
+            _("Implementation schedule"),
+            {
+                "fields": [
+                    "planned_construction_start",
+                    "planned_completion",
+                    "infrastructure_completed_on",
                 ]
             },
         ),
@@ -292,3 +316,35 @@ class WastewaterInspectionAdmin(RegistryModelAdmin):
     @admin.display(description=_("inspected on"), ordering="inspected_on")
     def inspected_on_column(self, obj):
         return short_date(obj.inspected_on)
+
+
+@admin.register(ScheduleExtension)
+class ScheduleExtensionAdmin(RegistryModelAdmin):
+    resource_classes = [ScheduleExtensionResource]
+    list_display = [
+        "cluster_column",
+        "district_column",
+        "decision_no",
+        "decided_on_column",
+        "new_start_deadline",
+        "new_completion_deadline",
+    ]
+    list_display_links = ["cluster_column", "decision_no"]
+    list_select_related = ["cluster__district"]
+    list_filter = [InspectionDistrictListFilter, ("decided_on", admin.DateFieldListFilter)]
+    search_fields = ["cluster__code", "cluster__name", "decision_no"]
+    search_help_text = _("Search by cluster code or name or decision number.")
+    autocomplete_fields = ["cluster"]
+    ordering = ["-decided_on", "-pk"]
+
+    @admin.display(description=_("cluster"), ordering="cluster__name")
+    def cluster_column(self, obj):
+        return name_with_code(obj.cluster.name, obj.cluster.code)
+
+    @admin.display(description=_("district"), ordering="cluster__district__code")
+    def district_column(self, obj):
+        return obj.cluster.district
+
+    @admin.display(description=_("decision date"), ordering="decided_on")
+    def decided_on_column(self, obj):
+        return short_date(obj.decided_on)

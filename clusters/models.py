@@ -61,6 +61,24 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
     )
     tenant_count = models.PositiveIntegerField(_("tenant businesses"), null=True, blank=True)
 
+    # The implementation schedule set by the establishment decision (extended by
+    # ScheduleExtension decisions); clusters.selectors.construction_overdue reads it.
+    planned_construction_start = models.DateField(
+        _("planned construction start"),
+        null=True,
+        blank=True,
+        help_text=_("As set by the establishment decision."),
+    )
+    planned_completion = models.DateField(
+        _("planned infrastructure completion"),
+        null=True,
+        blank=True,
+        help_text=_("As set by the establishment decision."),
+    )
+    infrastructure_completed_on = models.DateField(
+        _("infrastructure completed on"), null=True, blank=True
+    )
+
     # The centralized wastewater treatment plant: at most one per cluster, so part of it.
     wwtp_construction_started_on = models.DateField(
         _("treatment plant construction started on"), null=True, blank=True
@@ -151,6 +169,27 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
                 name="cluster_closed_after_establishment",
                 violation_error_message=_(
                     "The closing date cannot be before the establishment decision."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("established_on", "planned_construction_start"),
+                name="cluster_planned_start_after_establishment",
+                violation_error_message=_(
+                    "The planned construction start cannot be before the establishment decision."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("planned_construction_start", "planned_completion"),
+                name="cluster_planned_completion_after_start",
+                violation_error_message=_(
+                    "The planned completion cannot be before the planned construction start."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("construction_started_on", "infrastructure_completed_on"),
+                name="cluster_infrastructure_completed_after_construction",
+                violation_error_message=_(
+                    "The infrastructure cannot be completed before its construction started."
                 ),
             ),
             models.CheckConstraint(
@@ -251,3 +290,57 @@ class WastewaterInspection(VersionedModel):
             raise ValidationError(
                 {"inspected_on": _("The inspection date cannot be in the future.")}
             )
+
+
+class ScheduleExtension(VersionedModel):
+    """A decision of the city extending a cluster's implementation schedule: a new
+    construction-start deadline, a new completion deadline, or both."""
+
+    DISTRICT_PATH = "cluster__district"  # see registry.scoping
+
+    cluster = models.ForeignKey(
+        IndustrialCluster,
+        on_delete=models.PROTECT,
+        related_name="schedule_extensions",
+        verbose_name=_("industrial cluster"),
+        db_index=False,  # extension_cluster_decided below starts with the cluster
+    )
+    decision_no = models.CharField(_("decision number"), max_length=100)
+    decided_on = models.DateField(_("decision date"))
+    new_start_deadline = models.DateField(
+        _("new construction-start deadline"), null=True, blank=True
+    )
+    new_completion_deadline = models.DateField(_("new completion deadline"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("schedule extension")
+        verbose_name_plural = _("schedule extensions")
+        ordering = ["cluster", "-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_start_deadline__isnull=False)
+                | Q(new_completion_deadline__isnull=False),
+                name="extension_sets_a_deadline",
+                violation_error_message=_(
+                    "An extension sets a new construction-start deadline, a new completion "
+                    "deadline, or both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("new_start_deadline", "new_completion_deadline"),
+                name="extension_completion_after_start",
+                violation_error_message=_(
+                    "The new completion deadline cannot be before the new construction-start "
+                    "deadline."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cluster", "decided_on"], name="extension_cluster_decided"),
+        ]
+
+    def __str__(self):
+        return f"{self.decision_no} ({self.decided_on})"

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from clusters.choices import ClusterStatus, WastewaterState
-from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
 from registry.spreadsheets import (
     ChoiceWidget,
     RegistryResource,
@@ -26,6 +26,9 @@ CLUSTER_COLUMNS = [
     "closed_on",
     "occupancy_percent",
     "tenant_count",
+    "planned_construction_start",
+    "planned_completion",
+    "infrastructure_completed_on",
     "wwtp_construction_started_on",
     "wwtp_operating_since",
     "wwtp_capacity_m3_per_day",
@@ -50,6 +53,9 @@ class ClusterResource(RegistryResource):
     closed_on = labelled(IndustrialCluster, "closed_on")
     occupancy_percent = labelled(IndustrialCluster, "occupancy_percent")
     tenant_count = labelled(IndustrialCluster, "tenant_count")
+    planned_construction_start = labelled(IndustrialCluster, "planned_construction_start")
+    planned_completion = labelled(IndustrialCluster, "planned_completion")
+    infrastructure_completed_on = labelled(IndustrialCluster, "infrastructure_completed_on")
     wwtp_construction_started_on = labelled(IndustrialCluster, "wwtp_construction_started_on")
     wwtp_operating_since = labelled(IndustrialCluster, "wwtp_operating_since")
     wwtp_capacity_m3_per_day = labelled(IndustrialCluster, "wwtp_capacity_m3_per_day")
@@ -120,6 +126,41 @@ class InspectionResource(RegistryResource):
         # The same cluster, date and document is the same inspection: re-importing a file
         # updates it instead of recording it twice.
         import_id_fields = ["cluster", "inspected_on", "reference"]
+        clean_model_instances = True
+        skip_unchanged = False
+        use_transactions = True
+
+
+class ScheduleExtensionResource(RegistryResource):
+    duplicate_key = ""  # the import key below identifies an extension
+
+    cluster = fields.Field(
+        attribute="cluster",
+        column_name=_("cluster code"),
+        widget=ScopedCodeWidget(
+            IndustrialCluster,
+            unknown_message=_("There is no industrial cluster with code %(code)s."),
+            out_of_scope_message=_("Cluster %(code)s is not in one of the districts you keep."),
+        ),
+    )
+    decision_no = labelled(ScheduleExtension, "decision_no")
+    decided_on = labelled(ScheduleExtension, "decided_on")
+    new_start_deadline = labelled(ScheduleExtension, "new_start_deadline")
+    new_completion_deadline = labelled(ScheduleExtension, "new_completion_deadline")
+    note = labelled(ScheduleExtension, "note")
+
+    class Meta:
+        model = ScheduleExtension
+        fields = [
+            "cluster",
+            "decision_no",
+            "decided_on",
+            "new_start_deadline",
+            "new_completion_deadline",
+            "note",
+        ]
+        # The same cluster and decision is the same extension: re-importing updates it.
+        import_id_fields = ["cluster", "decision_no"]
         clean_model_instances = True
         skip_unchanged = False
         use_transactions = True

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from clusters.choices import ClusterStatus, InspectionResult, WastewaterStandard, WastewaterState
-from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
 from registry.api.serializers import CodeRelatedField, ModelCleanSerializer
 from registry.models import District
 
@@ -64,6 +64,9 @@ class ClusterSerializer(ModelCleanSerializer):
             "closed_on",
             "occupancy_percent",
             "tenant_count",
+            "planned_construction_start",
+            "planned_completion",
+            "infrastructure_completed_on",
             "wwtp_construction_started_on",
             "wwtp_operating_since",
             "wwtp_capacity_m3_per_day",
@@ -93,5 +96,23 @@ class InspectionSerializer(ModelCleanSerializer):
             "agency",
             "reference",
             "exceeded_parameters",
+            "note",
+        ]
+
+
+class ScheduleExtensionSerializer(ModelCleanSerializer):
+    cluster = CodeRelatedField(
+        queryset=IndustrialCluster.objects.all(), help_text=_("The cluster's code.")
+    )
+
+    class Meta:
+        model = ScheduleExtension
+        fields = [
+            "id",
+            "cluster",
+            "decision_no",
+            "decided_on",
+            "new_start_deadline",
+            "new_completion_deadline",
             "note",
         ]

@@ -83,6 +83,24 @@ CLUSTER_CHECKS = [
     ),
 ]
 
+CLUSTER_CHECKS += [
+    (
+        "cluster_planned_start_after_establishment",
+        {"planned_construction_start": D(2014, 12, 31)},
+        {"planned_construction_start": D(2015, 1, 1)},
+    ),
+    (
+        "cluster_planned_completion_after_start",
+        {"planned_construction_start": D(2016, 1, 2), "planned_completion": D(2016, 1, 1)},
+        {"planned_construction_start": D(2016, 1, 1), "planned_completion": D(2016, 1, 1)},
+    ),
+    (
+        "cluster_infrastructure_completed_after_construction",
+        {"construction_started_on": D(2017, 1, 2), "infrastructure_completed_on": D(2017, 1, 1)},
+        {"construction_started_on": D(2017, 1, 1), "infrastructure_completed_on": D(2018, 1, 1)},
+    ),
+]
+
 INSPECTION_CHECKS = [
     ("inspection_result_valid", {"result": "maybe"}, {"result": "fails"}),
     ("inspection_standard_valid", {"standard": "qcvn14"}, {"standard": "qcvn40_2025_c"}),
