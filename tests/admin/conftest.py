@@ -54,7 +54,7 @@ def vi(settings):
 
 
 def cluster_form_data(cluster=None, **overrides):
-    """The POST data of the cluster change form, with empty inspections and schedule extensions inlines."""
+    """The POST data of the cluster change form, with empty inspections and extensions."""
     data = {
         "code": "",
         "name": "",
