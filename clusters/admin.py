@@ -158,7 +158,7 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
     search_help_text = _("Search by code, name or infrastructure developer.")
     autocomplete_fields = ["district"]
     inlines = [ScheduleExtensionInline, InspectionInline]
-    readonly_fields = ["status_today", "wastewater_state_today"]
+    readonly_fields = ["status_today", "wastewater_state_today", "occupancy_effective"]
     fieldsets = [
         (_("Identity"), {"fields": ["code", "name", "district", "address", "area_ha"]}),
         (_("Establishment"), {"fields": ["decision_no", "established_on", "developer"]}),
@@ -196,7 +196,21 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
                 ]
             },
         ),
-        (_("Occupancy"), {"fields": ["occupancy_percent", "tenant_count"]}),
+        (
+            _("Occupancy"),
+            {
+                "fields": [
+                    "industrial_land_ha",
+                    "leased_land_ha",
+                    "occupancy_percent",
+                    "occupancy_effective",
+                    "tenant_count",
+                    "worker_count",
+                    "registered_capital_vnd",
+                    "disbursed_capital_vnd",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -246,6 +260,15 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
             days,
             days,
         )
+
+    @admin.display(description=_("occupancy used in reports (%)"))
+    def occupancy_effective(self, obj):
+        value = obj.occupancy_percent_effective if obj is not None else None
+        if value is None:
+            return "—"
+        if obj.leased_land_ha is not None and obj.industrial_land_ha:
+            return gettext("%(value)s (leased ÷ industrial land)") % {"value": value}
+        return gettext("%(value)s (as entered)") % {"value": value}
 
     @admin.display(description=_("status today"))
     def status_today(self, obj):

@@ -1,11 +1,11 @@
 """Industrial clusters (with their centralized wastewater treatment plant) and inspections."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -60,6 +60,45 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     tenant_count = models.PositiveIntegerField(_("tenant businesses"), null=True, blank=True)
+
+    # The report's indicators (Circular 14/2024/TT-BCT). Occupancy is derived from the land
+    # when both areas are known: see occupancy_percent_effective.
+    industrial_land_ha = models.DecimalField(
+        _("industrial land (ha)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Not more than the planned area."),
+    )
+    leased_land_ha = models.DecimalField(
+        _("leased industrial land (ha)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Not more than the industrial land."),
+    )
+    registered_capital_vnd = models.DecimalField(
+        _("registered infrastructure capital (VND)"),
+        max_digits=18,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    disbursed_capital_vnd = models.DecimalField(
+        _("disbursed infrastructure capital (VND)"),
+        max_digits=18,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("More than the registered capital is a warning, not a refusal."),
+    )
+    worker_count = models.PositiveIntegerField(_("workers"), null=True, blank=True)
 
     # The implementation schedule set by the establishment decision (extended by
     # ScheduleExtension decisions); clusters.selectors.construction_overdue reads it.
@@ -172,6 +211,42 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
                 ),
             ),
             models.CheckConstraint(
+                condition=(Q(industrial_land_ha__isnull=True) | Q(industrial_land_ha__gte=0))
+                & (Q(leased_land_ha__isnull=True) | Q(leased_land_ha__gte=0)),
+                name="cluster_land_not_negative",
+                violation_error_message=_("Land areas cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(industrial_land_ha__isnull=True)
+                | Q(industrial_land_ha__lte=F("area_ha")),
+                name="cluster_industrial_land_within_area",
+                violation_error_message=_(
+                    "The industrial land cannot be more than the planned area."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(leased_land_ha__isnull=True)
+                | Q(industrial_land_ha__isnull=True)
+                | Q(leased_land_ha__lte=F("industrial_land_ha")),
+                name="cluster_leased_land_within_industrial_land",
+                violation_error_message=_(
+                    "The leased land cannot be more than the industrial land."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(leased_land_ha__isnull=True) | Q(leased_land_ha__lte=F("area_ha")),
+                name="cluster_leased_land_within_area",
+                violation_error_message=_("The leased land cannot be more than the planned area."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(registered_capital_vnd__isnull=True) | Q(registered_capital_vnd__gte=0)
+                )
+                & (Q(disbursed_capital_vnd__isnull=True) | Q(disbursed_capital_vnd__gte=0)),
+                name="cluster_capital_not_negative",
+                violation_error_message=_("Capital cannot be negative."),
+            ),
+            models.CheckConstraint(
                 condition=dates_in_order("established_on", "planned_construction_start"),
                 name="cluster_planned_start_after_establishment",
                 violation_error_message=_(
@@ -208,6 +283,19 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
         return f"{self.code} {self.name}"
 
     @property
+    def occupancy_percent_effective(self) -> Decimal | None:
+        """Occupancy (%): leased ÷ industrial land when both are known (and the industrial
+        land is not 0), rounded half-up to 2 decimals; otherwise the rate as entered."""
+        if (
+            self.leased_land_ha is not None
+            and self.industrial_land_ha is not None
+            and self.industrial_land_ha > 0
+        ):
+            share = Decimal(self.leased_land_ha) * 100 / Decimal(self.industrial_land_ha)
+            return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return self.occupancy_percent
+
+    @property
     def warnings(self) -> list[str]:
         """Soft rules: things to double-check that are not refused (DESIGN.md section 3)."""
         found = []
@@ -219,6 +307,17 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
                     "32/2024/NĐ-CP sets for a cluster; please check it."
                 )
                 % {"area": self.area_ha}
+            )
+        if (
+            self.registered_capital_vnd is not None
+            and self.disbursed_capital_vnd is not None
+            and self.disbursed_capital_vnd > self.registered_capital_vnd
+        ):
+            found.append(
+                _(
+                    "The disbursed infrastructure capital is more than the registered capital; "
+                    "please check it."
+                )
             )
         return found
 

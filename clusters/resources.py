@@ -26,6 +26,11 @@ CLUSTER_COLUMNS = [
     "closed_on",
     "occupancy_percent",
     "tenant_count",
+    "industrial_land_ha",
+    "leased_land_ha",
+    "registered_capital_vnd",
+    "disbursed_capital_vnd",
+    "worker_count",
     "planned_construction_start",
     "planned_completion",
     "infrastructure_completed_on",
@@ -53,6 +58,11 @@ class ClusterResource(RegistryResource):
     closed_on = labelled(IndustrialCluster, "closed_on")
     occupancy_percent = labelled(IndustrialCluster, "occupancy_percent")
     tenant_count = labelled(IndustrialCluster, "tenant_count")
+    industrial_land_ha = labelled(IndustrialCluster, "industrial_land_ha")
+    leased_land_ha = labelled(IndustrialCluster, "leased_land_ha")
+    registered_capital_vnd = labelled(IndustrialCluster, "registered_capital_vnd")
+    disbursed_capital_vnd = labelled(IndustrialCluster, "disbursed_capital_vnd")
+    worker_count = labelled(IndustrialCluster, "worker_count")
     planned_construction_start = labelled(IndustrialCluster, "planned_construction_start")
     planned_completion = labelled(IndustrialCluster, "planned_completion")
     infrastructure_completed_on = labelled(IndustrialCluster, "infrastructure_completed_on")
@@ -61,6 +71,12 @@ class ClusterResource(RegistryResource):
     wwtp_capacity_m3_per_day = labelled(IndustrialCluster, "wwtp_capacity_m3_per_day")
     wwtp_standard = labelled(IndustrialCluster, "wwtp_standard")
     wwtp_automatic_monitoring = labelled(IndustrialCluster, "wwtp_automatic_monitoring")
+    # Derived from the land areas (exported only; ignored on import).
+    occupancy_percent_effective = fields.Field(
+        attribute="occupancy_percent_effective",
+        column_name=_("occupancy used in reports (%)"),
+        readonly=True,
+    )
     # Computed today by the core annotations (exported only; ignored on import).
     status = fields.Field(
         attribute="status",
@@ -77,7 +93,15 @@ class ClusterResource(RegistryResource):
 
     class Meta:
         model = IndustrialCluster
-        fields = ["code", "name", "district", *CLUSTER_COLUMNS[2:], "status", "wastewater_state"]
+        fields = [
+            "code",
+            "name",
+            "district",
+            *CLUSTER_COLUMNS[2:],
+            "occupancy_percent_effective",
+            "status",
+            "wastewater_state",
+        ]
         import_id_fields = ["code"]
         clean_model_instances = True
         skip_unchanged = False

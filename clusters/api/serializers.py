@@ -40,6 +40,15 @@ class ClusterSerializer(ModelCleanSerializer):
         read_only=True,
         help_text=_("Wastewater state at as_of (DESIGN.md section 4)."),
     )
+    occupancy_percent_effective = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Leased ÷ industrial land (%) when both are known, otherwise occupancy_percent."
+        ),
+    )
     latest_inspection = LatestInspectionSerializer(
         source="*",
         read_only=True,
@@ -64,6 +73,12 @@ class ClusterSerializer(ModelCleanSerializer):
             "closed_on",
             "occupancy_percent",
             "tenant_count",
+            "industrial_land_ha",
+            "leased_land_ha",
+            "occupancy_percent_effective",
+            "registered_capital_vnd",
+            "disbursed_capital_vnd",
+            "worker_count",
             "planned_construction_start",
             "planned_completion",
             "infrastructure_completed_on",
