@@ -16,8 +16,8 @@ from clusters.choices import (
     InspectionResult,
     WastewaterState,
 )
-from clusters.models import IndustrialCluster, WastewaterInspection
-from clusters.resources import ClusterResource, InspectionResource
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
+from clusters.resources import ClusterResource, InspectionResource, ScheduleExtensionResource
 from registry.admin_display import name_with_code, short_date
 from registry.admin_scoping import (
     CommuneListFilter,
@@ -126,6 +126,20 @@ class InspectionInline(ScopedInlineMixin, VersionedInlineMixin, admin.TabularInl
     classes = ["inspections"]
 
 
+class ScheduleExtensionInline(ScopedInlineMixin, VersionedInlineMixin, admin.TabularInline):
+    model = ScheduleExtension
+    extra = 0
+    fields = [
+        "decision_no",
+        "decided_on",
+        "new_start_deadline",
+        "new_completion_deadline",
+        "note",
+    ]
+    ordering = ["-decided_on", "-pk"]
+    classes = ["schedule-extensions"]
+
+
 @admin.register(IndustrialCluster)
 class IndustrialClusterAdmin(RegistryModelAdmin):
     resource_classes = [ClusterResource]
@@ -150,8 +164,13 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
     search_fields = ["code", "name", "developer"]
     search_help_text = _("Search by code, name or infrastructure developer.")
     autocomplete_fields = ["district"]
-    inlines = [InspectionInline]
-    readonly_fields = ["status_today", "wastewater_state_today", "commune_to_check"]
+    inlines = [ScheduleExtensionInline, InspectionInline]
+    readonly_fields = [
+        "status_today",
+        "wastewater_state_today",
+        "commune_to_check",
+        "occupancy_effective",
+    ]
     fieldsets = [
         (
             _("Identity"),
@@ -181,6 +200,16 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
             },
         ),
         (
+            _("Implementation schedule"),
+            {
+                "fields": [
+                    "planned_construction_start",
+                    "planned_completion",
+                    "infrastructure_completed_on",
+                ]
+            },
+        ),
+        (
             _("Centralized wastewater treatment plant"),
             {
                 "fields": [
@@ -193,7 +222,21 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
                 ]
             },
         ),
-        (_("Occupancy"), {"fields": ["occupancy_percent", "tenant_count"]}),
+        (
+            _("Occupancy"),
+            {
+                "fields": [
+                    "industrial_land_ha",
+                    "leased_land_ha",
+                    "occupancy_percent",
+                    "occupancy_effective",
+                    "tenant_count",
+                    "worker_count",
+                    "registered_capital_vnd",
+                    "disbursed_capital_vnd",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -243,6 +286,15 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
             days,
             days,
         )
+
+    @admin.display(description=_("occupancy used in reports (%)"))
+    def occupancy_effective(self, obj):
+        value = obj.occupancy_percent_effective if obj is not None else None
+        if value is None:
+            return "—"
+        if obj.leased_land_ha is not None and obj.industrial_land_ha:
+            return gettext("%(value)s (leased ÷ industrial land)") % {"value": value}
+        return gettext("%(value)s (as entered)") % {"value": value}
 
     @admin.display(description=_("status today"))
     def status_today(self, obj):
@@ -327,3 +379,35 @@ class WastewaterInspectionAdmin(RegistryModelAdmin):
         super().save_model(request, obj, form, change)
         for warning in obj.warnings:
             messages.warning(request, warning)
+
+
+@admin.register(ScheduleExtension)
+class ScheduleExtensionAdmin(RegistryModelAdmin):
+    resource_classes = [ScheduleExtensionResource]
+    list_display = [
+        "cluster_column",
+        "district_column",
+        "decision_no",
+        "decided_on_column",
+        "new_start_deadline",
+        "new_completion_deadline",
+    ]
+    list_display_links = ["cluster_column", "decision_no"]
+    list_select_related = ["cluster__district"]
+    list_filter = [InspectionDistrictListFilter, ("decided_on", admin.DateFieldListFilter)]
+    search_fields = ["cluster__code", "cluster__name", "decision_no"]
+    search_help_text = _("Search by cluster code or name or decision number.")
+    autocomplete_fields = ["cluster"]
+    ordering = ["-decided_on", "-pk"]
+
+    @admin.display(description=_("cluster"), ordering="cluster__name")
+    def cluster_column(self, obj):
+        return name_with_code(obj.cluster.name, obj.cluster.code)
+
+    @admin.display(description=_("district"), ordering="cluster__district__code")
+    def district_column(self, obj):
+        return obj.cluster.district
+
+    @admin.display(description=_("decision date"), ordering="decided_on")
+    def decided_on_column(self, obj):
+        return short_date(obj.decided_on)

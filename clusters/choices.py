@@ -57,3 +57,11 @@ class WastewaterStandard(models.TextChoices):
     QCVN40_2025_A = "qcvn40_2025_a", _("QCVN 40:2025/BTNMT, column A")
     QCVN40_2025_B = "qcvn40_2025_b", _("QCVN 40:2025/BTNMT, column B")
     QCVN40_2025_C = "qcvn40_2025_c", _("QCVN 40:2025/BTNMT, column C")
+
+
+class DeadlineSource(models.TextChoices):
+    """Where a construction-overdue deadline came from (DESIGN.md section 4)."""
+
+    EXTENSION = "extension", _("schedule extension")
+    DECISION = "decision", _("establishment decision")
+    FALLBACK = "fallback", _("fallback (months after establishment)")

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clusters.choices import ClusterStatus, InspectionResult, WastewaterState
-from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
 from registry.dates import today, validate_as_of
 from registry.filtersets import (
     CodeMultipleChoiceFilter,
@@ -121,3 +121,22 @@ class InspectionFilterSet(UpdatedRangeFilterSet):
     class Meta:
         model = WastewaterInspection
         fields = ["cluster", "district", "commune", "result", "inspected_after", "inspected_before"]
+
+
+class ScheduleExtensionFilterSet(UpdatedRangeFilterSet):
+    cluster = CodeMultipleChoiceFilter(
+        field_name="cluster__code",
+        distinct=False,
+        to_field_name="code",
+        queryset=clusters_in_scope,
+        label=_("Cluster (its code; repeat the parameter for several)"),
+    )
+    district = district_filter("cluster__district")
+    ordering = StableOrderingFilter(
+        fields=[("decided_on", "decided_on"), ("cluster__code", "cluster"), ("id", "id")],
+        label=_("Order by (prefix with - for descending)"),
+    )
+
+    class Meta:
+        model = ScheduleExtension
+        fields = ["cluster", "district"]

@@ -1,11 +1,11 @@
 """Industrial clusters (with their centralized wastewater treatment plant) and inspections."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +79,63 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     tenant_count = models.PositiveIntegerField(_("tenant businesses"), null=True, blank=True)
+
+    # The report's indicators (Circular 14/2024/TT-BCT). Occupancy is derived from the land
+    # when both areas are known: see occupancy_percent_effective.
+    industrial_land_ha = models.DecimalField(
+        _("industrial land (ha)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Not more than the planned area."),
+    )
+    leased_land_ha = models.DecimalField(
+        _("leased industrial land (ha)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Not more than the industrial land."),
+    )
+    registered_capital_vnd = models.DecimalField(
+        _("registered infrastructure capital (VND)"),
+        max_digits=18,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    disbursed_capital_vnd = models.DecimalField(
+        _("disbursed infrastructure capital (VND)"),
+        max_digits=18,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("More than the registered capital is a warning, not a refusal."),
+    )
+    worker_count = models.PositiveIntegerField(_("workers"), null=True, blank=True)
+
+    # The implementation schedule set by the establishment decision (extended by
+    # ScheduleExtension decisions); clusters.selectors.construction_overdue reads it.
+    planned_construction_start = models.DateField(
+        _("planned construction start"),
+        null=True,
+        blank=True,
+        help_text=_("As set by the establishment decision."),
+    )
+    planned_completion = models.DateField(
+        _("planned infrastructure completion"),
+        null=True,
+        blank=True,
+        help_text=_("As set by the establishment decision."),
+    )
+    infrastructure_completed_on = models.DateField(
+        _("infrastructure completed on"), null=True, blank=True
+    )
 
     # The centralized wastewater treatment plant: at most one per cluster, so part of it.
     wwtp_construction_started_on = models.DateField(
@@ -173,6 +230,63 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
                 ),
             ),
             models.CheckConstraint(
+                condition=(Q(industrial_land_ha__isnull=True) | Q(industrial_land_ha__gte=0))
+                & (Q(leased_land_ha__isnull=True) | Q(leased_land_ha__gte=0)),
+                name="cluster_land_not_negative",
+                violation_error_message=_("Land areas cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(industrial_land_ha__isnull=True)
+                | Q(industrial_land_ha__lte=F("area_ha")),
+                name="cluster_industrial_land_within_area",
+                violation_error_message=_(
+                    "The industrial land cannot be more than the planned area."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(leased_land_ha__isnull=True)
+                | Q(industrial_land_ha__isnull=True)
+                | Q(leased_land_ha__lte=F("industrial_land_ha")),
+                name="cluster_leased_land_within_industrial_land",
+                violation_error_message=_(
+                    "The leased land cannot be more than the industrial land."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(leased_land_ha__isnull=True) | Q(leased_land_ha__lte=F("area_ha")),
+                name="cluster_leased_land_within_area",
+                violation_error_message=_("The leased land cannot be more than the planned area."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(registered_capital_vnd__isnull=True) | Q(registered_capital_vnd__gte=0)
+                )
+                & (Q(disbursed_capital_vnd__isnull=True) | Q(disbursed_capital_vnd__gte=0)),
+                name="cluster_capital_not_negative",
+                violation_error_message=_("Capital cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("established_on", "planned_construction_start"),
+                name="cluster_planned_start_after_establishment",
+                violation_error_message=_(
+                    "The planned construction start cannot be before the establishment decision."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("planned_construction_start", "planned_completion"),
+                name="cluster_planned_completion_after_start",
+                violation_error_message=_(
+                    "The planned completion cannot be before the planned construction start."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("construction_started_on", "infrastructure_completed_on"),
+                name="cluster_infrastructure_completed_after_construction",
+                violation_error_message=_(
+                    "The infrastructure cannot be completed before its construction started."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=dates_in_order("wwtp_construction_started_on", "wwtp_operating_since"),
                 name="cluster_wwtp_operation_after_construction",
                 violation_error_message=_(
@@ -194,6 +308,19 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
         return closed_on is None or closed_on >= REFORM_DATE
 
     @property
+    def occupancy_percent_effective(self) -> Decimal | None:
+        """Occupancy (%): leased ÷ industrial land when both are known (and the industrial
+        land is not 0), rounded half-up to 2 decimals; otherwise the rate as entered."""
+        if (
+            self.leased_land_ha is not None
+            and self.industrial_land_ha is not None
+            and self.industrial_land_ha > 0
+        ):
+            share = Decimal(self.leased_land_ha) * 100 / Decimal(self.industrial_land_ha)
+            return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return self.occupancy_percent
+
+    @property
     def warnings(self) -> list[str]:
         """Soft rules: things to double-check that are not refused (DESIGN.md section 3)."""
         found = commune_warnings(self)
@@ -211,6 +338,17 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
                     "32/2024/NĐ-CP sets for a cluster; please check it."
                 )
             found.append(message % {"area": self.area_ha})
+        if (
+            self.registered_capital_vnd is not None
+            and self.disbursed_capital_vnd is not None
+            and self.disbursed_capital_vnd > self.registered_capital_vnd
+        ):
+            found.append(
+                _(
+                    "The disbursed infrastructure capital is more than the registered capital; "
+                    "please check it."
+                )
+            )
         return found
 
 
@@ -310,3 +448,58 @@ class WastewaterInspection(VersionedModel):
             raise ValidationError(
                 {"inspected_on": _("The inspection date cannot be in the future.")}
             )
+
+
+class ScheduleExtension(VersionedModel):
+    """A decision of the city extending a cluster's implementation schedule: a new
+    construction-start deadline, a new completion deadline, or both."""
+
+    DISTRICT_PATH = "cluster__district"  # see registry.scoping
+    COMMUNE_PATH = "cluster__commune"
+
+    cluster = models.ForeignKey(
+        IndustrialCluster,
+        on_delete=models.PROTECT,
+        related_name="schedule_extensions",
+        verbose_name=_("industrial cluster"),
+        db_index=False,  # extension_cluster_decided below starts with the cluster
+    )
+    decision_no = models.CharField(_("decision number"), max_length=100)
+    decided_on = models.DateField(_("decision date"))
+    new_start_deadline = models.DateField(
+        _("new construction-start deadline"), null=True, blank=True
+    )
+    new_completion_deadline = models.DateField(_("new completion deadline"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("schedule extension")
+        verbose_name_plural = _("schedule extensions")
+        ordering = ["cluster", "-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_start_deadline__isnull=False)
+                | Q(new_completion_deadline__isnull=False),
+                name="extension_sets_a_deadline",
+                violation_error_message=_(
+                    "An extension sets a new construction-start deadline, a new completion "
+                    "deadline, or both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=dates_in_order("new_start_deadline", "new_completion_deadline"),
+                name="extension_completion_after_start",
+                violation_error_message=_(
+                    "The new completion deadline cannot be before the new construction-start "
+                    "deadline."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cluster", "decided_on"], name="extension_cluster_decided"),
+        ]
+
+    def __str__(self):
+        return f"{self.decision_no} ({self.decided_on})"

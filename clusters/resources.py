@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from clusters.choices import ClusterStatus, WastewaterState
-from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
 from registry.spreadsheets import (
     ChoiceWidget,
     RegistryResource,
@@ -29,6 +29,14 @@ CLUSTER_COLUMNS = [
     "closed_on",
     "occupancy_percent",
     "tenant_count",
+    "industrial_land_ha",
+    "leased_land_ha",
+    "registered_capital_vnd",
+    "disbursed_capital_vnd",
+    "worker_count",
+    "planned_construction_start",
+    "planned_completion",
+    "infrastructure_completed_on",
     "wwtp_construction_started_on",
     "wwtp_operating_since",
     "wwtp_capacity_m3_per_day",
@@ -63,11 +71,25 @@ class ClusterResource(RegistryResource):
     closed_on = labelled(IndustrialCluster, "closed_on")
     occupancy_percent = labelled(IndustrialCluster, "occupancy_percent")
     tenant_count = labelled(IndustrialCluster, "tenant_count")
+    industrial_land_ha = labelled(IndustrialCluster, "industrial_land_ha")
+    leased_land_ha = labelled(IndustrialCluster, "leased_land_ha")
+    registered_capital_vnd = labelled(IndustrialCluster, "registered_capital_vnd")
+    disbursed_capital_vnd = labelled(IndustrialCluster, "disbursed_capital_vnd")
+    worker_count = labelled(IndustrialCluster, "worker_count")
+    planned_construction_start = labelled(IndustrialCluster, "planned_construction_start")
+    planned_completion = labelled(IndustrialCluster, "planned_completion")
+    infrastructure_completed_on = labelled(IndustrialCluster, "infrastructure_completed_on")
     wwtp_construction_started_on = labelled(IndustrialCluster, "wwtp_construction_started_on")
     wwtp_operating_since = labelled(IndustrialCluster, "wwtp_operating_since")
     wwtp_capacity_m3_per_day = labelled(IndustrialCluster, "wwtp_capacity_m3_per_day")
     wwtp_standard = labelled(IndustrialCluster, "wwtp_standard")
     wwtp_automatic_monitoring = labelled(IndustrialCluster, "wwtp_automatic_monitoring")
+    # Derived from the land areas (exported only; ignored on import).
+    occupancy_percent_effective = fields.Field(
+        attribute="occupancy_percent_effective",
+        column_name=_("occupancy used in reports (%)"),
+        readonly=True,
+    )
     # Computed today by the core annotations (exported only; ignored on import).
     status = fields.Field(
         attribute="status",
@@ -89,6 +111,7 @@ class ClusterResource(RegistryResource):
             "name",
             "district",
             *CLUSTER_COLUMNS[2:],
+            "occupancy_percent_effective",
             "status",
             "wastewater_state",
             "commune",
@@ -149,4 +172,39 @@ class InspectionResource(RegistryResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+        use_transactions = True
+
+
+class ScheduleExtensionResource(RegistryResource):
+    duplicate_key = ""  # the import key below identifies an extension
+
+    cluster = fields.Field(
+        attribute="cluster",
+        column_name=_("cluster code"),
+        widget=ScopedCodeWidget(
+            IndustrialCluster,
+            unknown_message=_("There is no industrial cluster with code %(code)s."),
+            out_of_scope_message=_("Cluster %(code)s is not in one of the districts you keep."),
+        ),
+    )
+    decision_no = labelled(ScheduleExtension, "decision_no")
+    decided_on = labelled(ScheduleExtension, "decided_on")
+    new_start_deadline = labelled(ScheduleExtension, "new_start_deadline")
+    new_completion_deadline = labelled(ScheduleExtension, "new_completion_deadline")
+    note = labelled(ScheduleExtension, "note")
+
+    class Meta:
+        model = ScheduleExtension
+        fields = [
+            "cluster",
+            "decision_no",
+            "decided_on",
+            "new_start_deadline",
+            "new_completion_deadline",
+            "note",
+        ]
+        # The same cluster and decision is the same extension: re-importing updates it.
+        import_id_fields = ["cluster", "decision_no"]
+        clean_model_instances = True
+        skip_unchanged = False
         use_transactions = True

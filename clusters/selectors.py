@@ -10,10 +10,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from clusters.choices import ClusterStatus, WastewaterState
-from clusters.models import IndustrialCluster
+from clusters.choices import ClusterStatus, DeadlineSource, WastewaterState
+from clusters.models import IndustrialCluster, ScheduleExtension
 from clusters.querysets import status_is
 from registry.dates import subtract_months, today, whole_months_between
 from registry.models import District, Target
@@ -134,26 +135,85 @@ def wastewater_compliance(
 @dataclass(frozen=True)
 class OverdueCluster:
     cluster: IndustrialCluster
-    months_since_established: int
+    months_since_established: int | None
+    deadline: datetime.date | None = None
+    deadline_source: str = DeadlineSource.FALLBACK
+    #: the extension's decision number when the deadline comes from an extension
+    decision_no: str = ""
+    days_overdue: int = 0
+
+    @property
+    def deadline_source_label(self) -> str:
+        return DeadlineSource(self.deadline_source).label
 
 
 @dataclass(frozen=True)
 class ConstructionOverdue:
-    """The overdue list with the date and the number of months it was computed for (the
-    caller's or the setting's); iterates over its clusters."""
+    """The two overdue lists at ``as_of`` (each most overdue first), with the number of
+    months of the fallback start deadline (the caller's or the setting's). Iterating, ``len``
+    and indexing give the start-overdue list (``clusters``), as before the completion list."""
 
     as_of: datetime.date
     months: int
-    clusters: list[OverdueCluster]
+    start_overdue: list[OverdueCluster]
+    completion_overdue: list[OverdueCluster] = field(default_factory=list)
+
+    @property
+    def clusters(self) -> list[OverdueCluster]:
+        return self.start_overdue
 
     def __iter__(self):
-        return iter(self.clusters)
+        return iter(self.start_overdue)
 
     def __len__(self) -> int:
-        return len(self.clusters)
+        return len(self.start_overdue)
 
     def __getitem__(self, index):
-        return self.clusters[index]
+        return self.start_overdue[index]
+
+
+def _latest_extension(as_of: datetime.date, deadline_field: str, column: str) -> Subquery:
+    """``column`` of the outer cluster's latest extension decided on or before ``as_of``
+    that sets ``deadline_field`` (latest decision date, then latest recorded)."""
+    return Subquery(
+        ScheduleExtension.objects.filter(
+            cluster=OuterRef("pk"),
+            decided_on__lte=as_of,
+            **{f"{deadline_field}__isnull": False},
+        )
+        .order_by("-decided_on", "-pk")
+        .values(column)[:1]
+    )
+
+
+def _with_deadline(queryset, as_of: datetime.date, deadline_field: str, planned_field: str):
+    """Annotate ``deadline`` (the latest extension's, else the decision's planned date),
+    ``extension_deadline`` and ``extension_decision_no``."""
+    return queryset.annotate(
+        extension_deadline=_latest_extension(as_of, deadline_field, deadline_field),
+        extension_decision_no=_latest_extension(as_of, deadline_field, "decision_no"),
+    ).annotate(deadline=Coalesce(F("extension_deadline"), F(planned_field)))
+
+
+def _overdue_item(cluster, as_of: datetime.date, deadline, source: str) -> OverdueCluster:
+    return OverdueCluster(
+        cluster=cluster,
+        months_since_established=(
+            whole_months_between(cluster.established_on, as_of) if cluster.established_on else None
+        ),
+        deadline=deadline,
+        deadline_source=source,
+        decision_no=cluster.extension_decision_no if source == DeadlineSource.EXTENSION else "",
+        days_overdue=(as_of - deadline).days,
+    )
+
+
+def _source(cluster) -> str:
+    return DeadlineSource.EXTENSION if cluster.extension_deadline else DeadlineSource.DECISION
+
+
+def _most_overdue_first(items: list[OverdueCluster]) -> list[OverdueCluster]:
+    return sorted(items, key=lambda item: (-item.days_overdue, item.cluster.code))
 
 
 def construction_overdue(
@@ -162,23 +222,61 @@ def construction_overdue(
     months: int | None = None,
     clusters: QuerySet | None = None,
 ) -> ConstructionOverdue:
-    """Clusters established at least ``months`` months (default: the setting) before
-    ``as_of`` (default: today) that have not started construction (status still
-    ``established``), oldest first. One query."""
+    """Construction overdue at ``as_of`` (default: today), DESIGN.md section 4.
+
+    - start overdue: status ``established`` and ``as_of`` after the construction-start
+      deadline;
+    - completion overdue: status ``under_construction`` or ``operating``, the infrastructure
+      not completed by ``as_of``, and ``as_of`` after the completion deadline.
+
+    A deadline is the one set by the latest schedule extension decided on or before
+    ``as_of``, else the establishment decision's planned date; with neither, the start
+    deadline falls back to ``established_on`` + ``months`` (default: the setting), and such a
+    cluster is listed from that date on, as v1 listed it ("established at least ``months``
+    months before ``as_of``"; 0 days overdue on the day itself). Each list
+    is most overdue first (then by code). Two queries whatever the number of clusters."""
     as_of = as_of or today()
     months = settings.REGISTRY["OVERDUE_MONTHS"] if months is None else months
-    cutoff = subtract_months(as_of, months)
     base = clusters if clusters is not None else IndustrialCluster.objects.all()
-    rows = (
-        base.filter(status_is(ClusterStatus.ESTABLISHED, as_of), established_on__lte=cutoff)
-        .with_status(as_of)
-        .select_related("district")
-        .order_by("established_on", "code")
+    base = base.with_status(as_of).select_related("district")
+
+    # Start: SQL keeps the clusters past a known deadline, and those without one that were
+    # established at least ``months`` before (the fallback; its date is computed below).
+    started = _with_deadline(
+        base.filter(status_is(ClusterStatus.ESTABLISHED, as_of)),
+        as_of,
+        "new_start_deadline",
+        "planned_construction_start",
+    ).filter(
+        Q(deadline__lt=as_of)
+        | Q(deadline__isnull=True, established_on__lte=subtract_months(as_of, months))
     )
-    overdue = [
-        OverdueCluster(
-            cluster=c, months_since_established=whole_months_between(c.established_on, as_of)
-        )
-        for c in rows
+    start_items = []
+    for cluster in started:
+        if cluster.deadline is not None:
+            start_items.append(_overdue_item(cluster, as_of, cluster.deadline, _source(cluster)))
+        else:  # the fallback: established at least ``months`` months before as_of (v1's rule)
+            fallback = subtract_months(cluster.established_on, -months)
+            start_items.append(_overdue_item(cluster, as_of, fallback, DeadlineSource.FALLBACK))
+
+    # Completion: under construction or operating, infrastructure not completed by as_of.
+    building = _with_deadline(
+        base.filter(
+            status_is(ClusterStatus.UNDER_CONSTRUCTION, as_of)
+            | status_is(ClusterStatus.OPERATING, as_of)
+        ).filter(
+            Q(infrastructure_completed_on__isnull=True) | Q(infrastructure_completed_on__gt=as_of)
+        ),
+        as_of,
+        "new_completion_deadline",
+        "planned_completion",
+    ).filter(deadline__lt=as_of)
+    completion_items = [
+        _overdue_item(cluster, as_of, cluster.deadline, _source(cluster)) for cluster in building
     ]
-    return ConstructionOverdue(as_of=as_of, months=months, clusters=overdue)
+    return ConstructionOverdue(
+        as_of=as_of,
+        months=months,
+        start_overdue=_most_overdue_first(start_items),
+        completion_overdue=_most_overdue_first(completion_items),
+    )

@@ -18,6 +18,7 @@ from clusters.models import IndustrialCluster
 from clusters.selectors import (
     OPERATING_STATES,
     ComplianceKpi,
+    ConstructionOverdue,
     DistrictKpi,
     KpiFigures,
     OverdueCluster,
@@ -170,10 +171,15 @@ def state_reason(state: str) -> str:
     return WASTEWATER_STATE_REASONS[WastewaterState(state)]
 
 
-def overdue_clusters(scope: Scope, as_of: datetime.date) -> list[OverdueCluster]:
+def overdue_lists(scope: Scope, as_of: datetime.date) -> ConstructionOverdue:
+    """Both construction-overdue lists (start, completion) over the scope."""
     return construction_overdue(
         as_of=as_of, clusters=scope.restrict(IndustrialCluster.objects.all())
-    ).clusters
+    )
+
+
+def overdue_clusters(scope: Scope, as_of: datetime.date) -> list[OverdueCluster]:
+    return overdue_lists(scope, as_of).clusters
 
 
 def markets(scope: Scope) -> MarketStatistics:
@@ -238,6 +244,7 @@ class Dashboard:
     #: the year whose target applies, for the year of ``as_of`` and of each trend date
     target_years: dict[int, int | None] = field(default_factory=dict)
     states: list = field(default_factory=lambda: list(OPERATING_STATES))
+    completion_overdue: list[OverdueCluster] = field(default_factory=list)
 
     def carried_from(self, day: datetime.date) -> int | None:
         """The earlier year whose target applies at ``day``, when it is carried forward."""
@@ -255,6 +262,7 @@ def build_dashboard(scope: Scope, as_of: datetime.date, now: datetime.date) -> D
     market_stats = markets(scope)
     projects, projects_more = first_rows(projects_under_way(scope, as_of))
     trend_points = trend(scope, now)
+    overdue = overdue_lists(scope, as_of)
     for project in projects:
         project.budget_text = (
             grouped_digits(project.budget_vnd) if project.budget_vnd is not None else ""
@@ -267,7 +275,8 @@ def build_dashboard(scope: Scope, as_of: datetime.date, now: datetime.date) -> D
         district_rows=district_rows,
         empty_district_count=len(compliance.scope.districts) - len(district_rows),
         trend=trend_points,
-        overdue=overdue_clusters(scope, as_of),
+        overdue=overdue.start_overdue,
+        completion_overdue=overdue.completion_overdue,
         not_compliant=[NotCompliantRow(c) for c in not_compliant],
         not_compliant_more=not_compliant_more,
         markets=market_stats,

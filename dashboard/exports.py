@@ -84,12 +84,23 @@ def trend_table(scope: data.Scope, as_of: datetime.date):
 
 
 def overdue_table(scope: data.Scope, as_of: datetime.date):
+    """Both lists: the start-overdue rows, then the completion-overdue rows."""
     header = [
         _("code"),
         _("name"),
         _("district"),
         _("establishment decision date"),
         _("months since establishment"),
+        _("overdue list"),
+        _("deadline"),
+        _("deadline source"),
+        _("extension decision number"),
+        _("days overdue"),
+    ]
+    overdue = data.overdue_lists(scope, as_of)
+    lists = [
+        (_("construction start"), overdue.start_overdue),
+        (_("infrastructure completion"), overdue.completion_overdue),
     ]
     rows = [
         [
@@ -98,8 +109,14 @@ def overdue_table(scope: data.Scope, as_of: datetime.date):
             item.cluster.district.name,
             item.cluster.established_on,
             item.months_since_established,
+            kind,
+            item.deadline,
+            item.deadline_source_label,
+            item.decision_no,
+            item.days_overdue,
         ]
-        for item in data.overdue_clusters(scope, as_of)
+        for kind, items in lists
+        for item in items
     ]
     return header, rows
 

@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from clusters.choices import InspectionResult, WastewaterStandard
-from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
 from markets.choices import Capital, Construction, MarketKind, MarketStatus
 from markets.models import Market, MarketProject
 from registry.models import AdministrativeUnit, District, DistrictAssignment, Target
@@ -70,6 +70,16 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     result = InspectionResult.MEETS
     standard = WastewaterStandard.QCVN40_2011_B
     agency = "Sở Tài nguyên và Môi trường Hà Nội"
+
+
+class ScheduleExtensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScheduleExtension
+
+    cluster = factory.SubFactory(ClusterFactory)
+    decision_no = factory.Sequence(lambda n: f"{n}/QĐ-UBND")
+    decided_on = datetime.date(2022, 6, 1)
+    new_start_deadline = datetime.date(2023, 6, 1)
 
 
 class MarketFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from clusters.choices import ClusterStatus, InspectionResult, WastewaterStandard, WastewaterState
-from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
 from registry.api.serializers import CodeRelatedField, ModelCleanSerializer, commune_code_field
 from registry.models import District
 
@@ -88,6 +88,15 @@ class ClusterSerializer(ModelCleanSerializer):
             "written out in the wastewater KPI's description)."
         ),
     )
+    occupancy_percent_effective = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Leased ÷ industrial land (%) when both are known, otherwise occupancy_percent."
+        ),
+    )
     latest_inspection = LatestInspectionSerializer(
         source="*",
         read_only=True,
@@ -112,6 +121,15 @@ class ClusterSerializer(ModelCleanSerializer):
             "closed_on",
             "occupancy_percent",
             "tenant_count",
+            "industrial_land_ha",
+            "leased_land_ha",
+            "occupancy_percent_effective",
+            "registered_capital_vnd",
+            "disbursed_capital_vnd",
+            "worker_count",
+            "planned_construction_start",
+            "planned_completion",
+            "infrastructure_completed_on",
             "wwtp_construction_started_on",
             "wwtp_operating_since",
             "wwtp_capacity_m3_per_day",
@@ -144,6 +162,26 @@ class InspectionSerializer(ModelCleanSerializer):
             "agency",
             "reference",
             "exceeded_parameters",
+            "note",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class ScheduleExtensionSerializer(ModelCleanSerializer):
+    cluster = CodeRelatedField(
+        queryset=IndustrialCluster.objects.all(), help_text=_("The cluster's code.")
+    )
+
+    class Meta:
+        model = ScheduleExtension
+        fields = [
+            "id",
+            "cluster",
+            "decision_no",
+            "decided_on",
+            "new_start_deadline",
+            "new_completion_deadline",
             "note",
             "updated_at",
         ]

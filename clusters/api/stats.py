@@ -22,6 +22,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from clusters.choices import DeadlineSource
 from clusters.models import IndustrialCluster
 from clusters.selectors import (
     OPERATING_STATES,
@@ -59,7 +60,8 @@ class OverdueQuerySerializer(KpiQuerySerializer):
         min_value=0,
         max_value=1200,
         help_text=_(
-            "Established at least this many months before as_of (default: the setting, 24)."
+            "The fallback start deadline: this many months after establishment, for a cluster "
+            "with neither a planned start nor an extension (default: the setting, 24)."
         ),
     )
 
@@ -183,11 +185,39 @@ class OverdueClusterSerializer(serializers.Serializer):
     months_since_established = serializers.IntegerField()
 
 
+class OverdueItemSerializer(OverdueClusterSerializer):
+    """An item of the start- or completion-overdue list, with its deadline."""
+
+    months_since_established = serializers.IntegerField(allow_null=True)
+    deadline = serializers.DateField()
+    deadline_source = serializers.ChoiceField(
+        choices=DeadlineSource.choices,
+        help_text=_(
+            "extension: the latest schedule extension decided on or before as_of; decision: "
+            "the establishment decision's planned date; fallback: established_on + months."
+        ),
+    )
+    decision_no = serializers.CharField(
+        help_text=_("The extension's decision number (empty unless the source is extension).")
+    )
+    days_overdue = serializers.IntegerField()
+
+
 class ConstructionOverdueSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     months = serializers.IntegerField()
     count = serializers.IntegerField()
     results = OverdueClusterSerializer(many=True)
+    start_overdue = OverdueItemSerializer(
+        many=True, help_text=_("Status established and as_of after the start deadline.")
+    )
+    completion_overdue = OverdueItemSerializer(
+        many=True,
+        help_text=_(
+            "Under construction or operating, infrastructure not completed, and as_of after "
+            "the completion deadline."
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -371,8 +401,10 @@ class WastewaterComplianceView(StatsView):
 
 
 class ConstructionOverdueView(StatsView):
-    """Clusters established at least ``months`` months before ``as_of`` whose developer has
-    not started construction, oldest first."""
+    """Construction overdue at ``as_of``: ``start_overdue`` and ``completion_overdue``, each
+    item with its deadline, the deadline's source and the days past it, most overdue first.
+    ``results`` (and ``count``) is the start-overdue list in the v1 item shape. ``months`` is
+    the fallback start deadline after establishment for a cluster without a planned date."""
 
     required_permissions = ["clusters.view_industrialcluster"]
     query_serializer_class = OverdueQuerySerializer
@@ -404,6 +436,10 @@ class ConstructionOverdueView(StatsView):
                 "months": overdue.months,
                 "count": len(overdue.clusters),
                 "results": OverdueClusterSerializer(overdue.clusters, many=True).data,
+                "start_overdue": OverdueItemSerializer(overdue.start_overdue, many=True).data,
+                "completion_overdue": OverdueItemSerializer(
+                    overdue.completion_overdue, many=True
+                ).data,
             }
         )
 

@@ -6,13 +6,14 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from clusters.api.stats import ConstructionOverdueView, WastewaterComplianceView
-from clusters.api.views import ClusterViewSet, InspectionViewSet
+from clusters.api.views import ClusterViewSet, InspectionViewSet, ScheduleExtensionViewSet
 from clusters.models import IndustrialCluster, WastewaterInspection
 from registry.api.deletions import DeletionSource, register
 
 router = SimpleRouter()
 router.register("clusters", ClusterViewSet, basename="cluster")
 router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("schedule-extensions", ScheduleExtensionViewSet, basename="schedule-extension")
 
 urlpatterns = [
     *router.urls,

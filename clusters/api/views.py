@@ -3,9 +3,13 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
-from clusters.api.serializers import ClusterSerializer, InspectionSerializer
-from clusters.filtersets import ClusterFilterSet, InspectionFilterSet
-from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.api.serializers import (
+    ClusterSerializer,
+    InspectionSerializer,
+    ScheduleExtensionSerializer,
+)
+from clusters.filtersets import ClusterFilterSet, InspectionFilterSet, ScheduleExtensionFilterSet
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
 from registry.api.viewsets import RegistryViewSet, as_of_from
 
 AS_OF = OpenApiParameter(
@@ -49,6 +53,20 @@ class InspectionViewSet(RegistryViewSet):
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilterSet
     csv_name = "inspections"
+
+    def annotate(self, queryset):
+        return queryset.select_related("cluster")
+
+
+class ScheduleExtensionViewSet(RegistryViewSet):
+    """Schedule extensions: the city's decisions giving a cluster a new construction-start
+    and/or completion deadline (they set the deadlines of the construction-overdue lists).
+    The cluster is given by its code. History of every change is kept."""
+
+    queryset = ScheduleExtension.objects.all()
+    serializer_class = ScheduleExtensionSerializer
+    filterset_class = ScheduleExtensionFilterSet
+    csv_name = "schedule-extensions"
 
     def annotate(self, queryset):
         return queryset.select_related("cluster")

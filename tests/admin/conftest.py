@@ -54,7 +54,7 @@ def vi(settings):
 
 
 def cluster_form_data(cluster=None, **overrides):
-    """The POST data of the cluster change form, with an empty inspections inline."""
+    """The POST data of the cluster change form, with empty inspections and extensions."""
     data = {
         "code": "",
         "name": "",
@@ -77,10 +77,14 @@ def cluster_form_data(cluster=None, **overrides):
         "inspections-INITIAL_FORMS": "0",
         "inspections-MIN_NUM_FORMS": "0",
         "inspections-MAX_NUM_FORMS": "1000",
+        "schedule_extensions-TOTAL_FORMS": "0",
+        "schedule_extensions-INITIAL_FORMS": "0",
+        "schedule_extensions-MIN_NUM_FORMS": "0",
+        "schedule_extensions-MAX_NUM_FORMS": "1000",
     }
     if cluster is not None:
         for name in list(data):
-            if name.startswith("inspections-"):
+            if name.startswith(("inspections-", "schedule_extensions-")):
                 continue
             value = getattr(cluster, name)
             if name == "district":

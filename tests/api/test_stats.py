@@ -10,7 +10,14 @@ from django.urls import reverse
 from clusters.models import IndustrialCluster, WastewaterInspection
 from tests.api.conftest import grant, token_client
 from tests.api.endpoint import THROTTLE_QUERIES
-from tests.factories import ClusterFactory, InspectionFactory, MarketFactory, UserFactory, district
+from tests.factories import (
+    ClusterFactory,
+    InspectionFactory,
+    MarketFactory,
+    ScheduleExtensionFactory,
+    UserFactory,
+    district,
+)
 
 D = datetime.date
 KPI = reverse("api:stats-wastewater-compliance")
@@ -265,6 +272,53 @@ def test_construction_overdue(department):
         response = department.get(OVERDUE, params)
         assert response.status_code == 400, params
         assert set(params) <= set(response.json())
+
+
+def test_construction_overdue_gives_both_lists_with_deadlines(department):
+    extended = ClusterFactory(
+        code="CCN-TAM-HIEP",
+        established_on=D(2020, 6, 15),
+        planned_construction_start=D(2021, 6, 30),
+        district=district("278"),
+    )
+    ScheduleExtensionFactory(
+        cluster=extended,
+        decision_no="4567/QĐ-UBND",
+        decided_on=D(2023, 4, 20),
+        new_start_deadline=D(2023, 12, 31),
+    )
+    ClusterFactory(
+        code="CCN-LATE",
+        established_on=D(2018, 1, 1),
+        construction_started_on=D(2019, 1, 1),
+        planned_completion=D(2023, 6, 30),
+    )
+    body = department.get(OVERDUE, {"as_of": "2024-01-10"}).json()
+    assert body["count"] == 1
+    assert [r["code"] for r in body["results"]] == ["CCN-TAM-HIEP"]
+    assert "deadline" not in body["results"][0]  # v1's item shape
+    assert body["start_overdue"] == [
+        {
+            "code": "CCN-TAM-HIEP",
+            "name": extended.name,
+            "district": "278",
+            "district_name": "Thanh Oai",
+            "established_on": "2020-06-15",
+            "deadline": "2023-12-31",
+            "deadline_source": "extension",
+            "decision_no": "4567/QĐ-UBND",
+            "days_overdue": 10,
+            "months_since_established": 42,
+        }
+    ]
+    (late,) = body["completion_overdue"]
+    assert (late["code"], late["deadline"], late["deadline_source"], late["decision_no"]) == (
+        "CCN-LATE",
+        "2023-06-30",
+        "decision",
+        "",
+    )
+    assert late["days_overdue"] == (D(2024, 1, 10) - D(2023, 6, 30)).days
 
 
 def test_market_statistics(department):

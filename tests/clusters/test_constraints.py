@@ -83,6 +83,52 @@ CLUSTER_CHECKS = [
     ),
 ]
 
+CLUSTER_CHECKS += [
+    (
+        "cluster_planned_start_after_establishment",
+        {"planned_construction_start": D(2014, 12, 31)},
+        {"planned_construction_start": D(2015, 1, 1)},
+    ),
+    (
+        "cluster_planned_completion_after_start",
+        {"planned_construction_start": D(2016, 1, 2), "planned_completion": D(2016, 1, 1)},
+        {"planned_construction_start": D(2016, 1, 1), "planned_completion": D(2016, 1, 1)},
+    ),
+    (
+        "cluster_infrastructure_completed_after_construction",
+        {"construction_started_on": D(2017, 1, 2), "infrastructure_completed_on": D(2017, 1, 1)},
+        {"construction_started_on": D(2017, 1, 1), "infrastructure_completed_on": D(2018, 1, 1)},
+    ),
+]
+
+CLUSTER_CHECKS += [  # the report's land and capital (the factory's area is below)
+    (
+        "cluster_land_not_negative",
+        {"industrial_land_ha": Decimal("-1")},
+        {"industrial_land_ha": Decimal("0")},
+    ),
+    (
+        "cluster_industrial_land_within_area",
+        {"area_ha": Decimal("20"), "industrial_land_ha": Decimal("20.01")},
+        {"area_ha": Decimal("20"), "industrial_land_ha": Decimal("20")},
+    ),
+    (
+        "cluster_leased_land_within_industrial_land",
+        {"industrial_land_ha": Decimal("10"), "leased_land_ha": Decimal("10.01")},
+        {"industrial_land_ha": Decimal("10"), "leased_land_ha": Decimal("10")},
+    ),
+    (
+        "cluster_leased_land_within_area",
+        {"area_ha": Decimal("20"), "leased_land_ha": Decimal("21")},
+        {"area_ha": Decimal("20"), "leased_land_ha": Decimal("20")},
+    ),
+    (
+        "cluster_capital_not_negative",
+        {"disbursed_capital_vnd": Decimal("-1")},
+        {"disbursed_capital_vnd": Decimal("0")},
+    ),
+]
+
 INSPECTION_CHECKS = [
     ("inspection_result_valid", {"result": "maybe"}, {"result": "fails"}),
     ("inspection_standard_valid", {"standard": "qcvn14"}, {"standard": "qcvn40_2025_c"}),

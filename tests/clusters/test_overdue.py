@@ -1,5 +1,7 @@
-"""Construction overdue at D (DESIGN.md section 4): clusters established at least N months
-before D (default 24) that have still not started construction, oldest first."""
+"""Construction overdue at D (DESIGN.md section 4), the fallback start deadline: clusters
+with neither a planned start nor an extension, established at least N months before D
+(default 24), that have still not started construction, most overdue (oldest) first. The
+schedule's deadlines and the completion list: tests/clusters/test_overdue_schedule.py."""
 
 import datetime
 
@@ -115,10 +117,11 @@ def test_restricted_to_the_given_clusters():
     assert overdue_codes(clusters=IndustrialCluster.objects.filter(code="IN")) == ["IN"]
 
 
-def test_one_query_whatever_the_number_of_clusters(django_assert_num_queries):
+def test_two_queries_whatever_the_number_of_clusters(django_assert_num_queries):
+    """One query per list (start, completion)."""
     for year in range(2005, 2019):
         ClusterFactory(established_on=D(year, 3, 1))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         rows = construction_overdue(as_of=AS_OF)
         names = [(r.cluster.district.name, r.months_since_established) for r in rows]
     assert len(names) == 14

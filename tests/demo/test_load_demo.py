@@ -6,14 +6,21 @@ import pytest
 from django.core.management import call_command
 
 from clusters.choices import ClusterStatus, WastewaterState
-from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
 from clusters.selectors import construction_overdue, wastewater_compliance
 from markets.choices import MarketStatus
 from markets.models import Market, MarketProject
 from registry.dates import today
 from registry.models import Target
 
-MODELS = [IndustrialCluster, WastewaterInspection, Market, MarketProject, Target]
+MODELS = [
+    IndustrialCluster,
+    WastewaterInspection,
+    ScheduleExtension,
+    Market,
+    MarketProject,
+    Target,
+]
 
 
 def snapshot():
@@ -58,6 +65,27 @@ def test_demo_kpi_and_overdue_have_something_true_to_show(demo):
     assert kpi.city.operating > 0
     assert kpi.city.target_percent == 95
     assert construction_overdue()
+
+
+def test_demo_schedules_tell_tam_hiep_and_lien_hiep_history(demo):
+    def start(day):
+        return {
+            i.cluster.code: (i.deadline_source, i.decision_no)
+            for i in construction_overdue(as_of=day).start_overdue
+        }
+
+    assert start(datetime.date(2022, 3, 1))["CCN-TAM-HIEP"] == ("decision", "")
+    assert "CCN-TAM-HIEP" not in start(datetime.date(2022, 7, 1))  # first extension
+    assert start(datetime.date(2023, 3, 1))["CCN-LIEN-HIEP"] == ("extension", "3312/QĐ-UBND")
+    assert "CCN-LIEN-HIEP" not in start(datetime.date(2023, 9, 1))  # second extension
+    assert start(datetime.date(2024, 1, 10))["CCN-TAM-HIEP"] == ("extension", "4125/QĐ-UBND")
+    assert "CCN-TAM-HIEP" not in start(datetime.date(2024, 1, 19))  # construction began
+    late = construction_overdue(as_of=datetime.date(2026, 1, 5)).completion_overdue
+    assert {i.cluster.code for i in late} >= {"CCN-TAM-HIEP", "CCN-DONG-PHU-YEN"}
+    assert "CCN-LIEN-HIEP" not in {i.cluster.code for i in late}
+    for code in ("CCN-DONG-PHU-YEN", "CCN-XA-CAU"):
+        started = IndustrialCluster.objects.get(code=code).construction_started_on
+        assert started.year == 2024 and started.month <= 6
 
 
 def test_demo_login_prints_the_credentials(db, capsys):

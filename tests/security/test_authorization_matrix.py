@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
 from markets.models import Market
 from registry.models import AdministrativeUnit, ThrottleWindow, UnitAssignment
 from registry.tokens import ApiToken
@@ -31,6 +31,7 @@ from tests.factories import (
     InspectionFactory,
     MarketFactory,
     MarketProjectFactory,
+    ScheduleExtensionFactory,
     UserFactory,
     district,
 )
@@ -54,6 +55,7 @@ READ_ONLY_VIEW_PERMS = [
     "registry.view_district",
     "clusters.view_industrialcluster",
     "clusters.view_wastewaterinspection",
+    "clusters.view_scheduleextension",
     "markets.view_market",
     "markets.view_marketproject",
 ]
@@ -96,6 +98,12 @@ def build_world() -> World:
         )
         world.records["inspection-del", x] = InspectionFactory(
             cluster=cluster, reference=f"REF-ZONE{x}-DEL", inspected_on=datetime.date(2020, 5, 1)
+        )
+        world.records["extension", x] = ScheduleExtensionFactory(
+            cluster=cluster, decision_no=f"QD-ZONE{x}", decided_on=datetime.date(2022, 5, 1)
+        )
+        world.records["extension-del", x] = ScheduleExtensionFactory(
+            cluster=cluster, decision_no=f"QD-ZONE{x}-DEL", decided_on=datetime.date(2023, 5, 1)
         )
         market = MarketFactory(code=f"CHO-ZONE{x}", name=f"Chợ ZONE{x}", district=d, commune=c)
         world.records["market", x] = market
@@ -223,6 +231,14 @@ RESOURCES = [
         "reference",
         {"note": "đã xem"},
     ),
+    Resource(
+        "extension",
+        "/api/v1/schedule-extensions/",
+        "pk",
+        ScheduleExtension,
+        "decision_no",
+        {"note": "đã xem"},
+    ),
     Resource("market", "/api/v1/markets/", "code", Market, "code", {"name": "Chợ đổi"}),
 ]
 
@@ -248,6 +264,13 @@ def create_payload(resource: str, x: str, world: World) -> dict:
             "agency": "Sở Tài nguyên và Môi trường Hà Nội",
             "reference": f"REF-NEW-{x}",
         }
+    if resource == "extension":
+        return {
+            "cluster": world["cluster", x].code,
+            "decision_no": f"QD-NEW-{x}",
+            "decided_on": "2024-02-01",
+            "new_completion_deadline": "2026-12-31",
+        }
     return {
         "code": f"CHO-NEW-{x}",
         "name": f"Chợ mới {x}",
@@ -264,9 +287,12 @@ def create_payload(resource: str, x: str, world: World) -> dict:
 
 
 def created_value(resource: str, x: str) -> str:
-    return {"cluster": f"CCN-NEW-{x}", "inspection": f"REF-NEW-{x}", "market": f"CHO-NEW-{x}"}[
-        resource
-    ]
+    return {
+        "cluster": f"CCN-NEW-{x}",
+        "inspection": f"REF-NEW-{x}",
+        "extension": f"QD-NEW-{x}",
+        "market": f"CHO-NEW-{x}",
+    }[resource]
 
 
 @pytest.mark.django_db
@@ -359,6 +385,7 @@ def test_api_matrix(role):
 ADMIN_MODELS = {
     "cluster": "clusters_industrialcluster",
     "inspection": "clusters_wastewaterinspection",
+    "extension": "clusters_scheduleextension",
     "market": "markets_market",
     "marketproject": "markets_marketproject",
 }

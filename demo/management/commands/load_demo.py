@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
 from demo.data import CLUSTERS, MARKET_PROJECTS, MARKETS, TARGETS
 from markets.models import Market, MarketProject
 from registry.dates import today
@@ -72,6 +72,8 @@ class Command(BaseCommand):
         for spec in CLUSTERS:
             established, construction, operating, closed = (parse(d) for d in spec["dates"])
             wwtp = spec["wwtp"] or (None, None, None, "", False)
+            schedule = spec.get("schedule") or (None, None, None)
+            report = spec.get("report", {})
             values = {
                 "name": spec["name"],
                 "district": districts[spec["district"]],
@@ -90,9 +92,28 @@ class Command(BaseCommand):
                 "wwtp_capacity_m3_per_day": wwtp[2],
                 "wwtp_standard": wwtp[3],
                 "wwtp_automatic_monitoring": wwtp[4],
+                "planned_construction_start": parse(schedule[0]),
+                "planned_completion": parse(schedule[1]),
+                "infrastructure_completed_on": parse(schedule[2]),
+                "industrial_land_ha": report.get("industrial_land"),
+                "leased_land_ha": report.get("leased_land"),
+                "registered_capital_vnd": report.get("registered_capital"),
+                "disbursed_capital_vnd": report.get("disbursed_capital"),
+                "worker_count": report.get("workers"),
             }
             cluster, did = upsert(IndustrialCluster, {"code": spec["code"]}, values)
             changed += did
+            for decision_no, decided, start, completion in spec.get("extensions", []):
+                _, did = upsert(
+                    ScheduleExtension,
+                    {"cluster": cluster, "decision_no": decision_no},
+                    {
+                        "decided_on": parse(decided),
+                        "new_start_deadline": parse(start),
+                        "new_completion_deadline": parse(completion),
+                    },
+                )
+                changed += did
             for reference, day, result in inspection_plan(spec, anchor):
                 standard = cluster.wwtp_standard or "qcvn40_2011_b"
                 _, did = upsert(
