@@ -1,4 +1,4 @@
-"""The database's floor: the wastewater KPI of DESIGN.md section 4 in one hand-written SQL
+"""The database's floor: the wastewater KPI of the rules (README) in one hand-written SQL
 statement, run over psycopg with no framework in between.
 
 It computes the same figures as ``clusters.selectors.wastewater_compliance`` (operating

@@ -60,7 +60,7 @@ class WastewaterStandard(models.TextChoices):
 
 
 class DeadlineSource(models.TextChoices):
-    """Where a construction-overdue deadline came from (DESIGN.md section 4)."""
+    """Where a construction-overdue deadline came from (the rules (README))."""
 
     EXTENSION = "extension", _("schedule extension")
     DECISION = "decision", _("establishment decision")

@@ -322,7 +322,7 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
 
     @property
     def warnings(self) -> list[str]:
-        """Soft rules: things to double-check that are not refused (DESIGN.md section 3)."""
+        """Soft rules: things to double-check that are not refused (the records (README))."""
         found = commune_warnings(self)
         craft = self.is_craft_village
         low, high = RECOMMENDED_CRAFT_VILLAGE_AREA_HA if craft else RECOMMENDED_AREA_HA
@@ -419,7 +419,7 @@ class WastewaterInspection(VersionedModel):
     def warnings(self) -> list[str]:
         """Soft rules: an inspection dated before its cluster's establishment decision or
         before its treatment plant operated is kept, but can never count as evidence of the
-        wastewater state (DESIGN.md section 4: evidence is dated from the plant's operation)."""
+        wastewater state (the rules: evidence is dated from the plant's operation)."""
         cluster = self.cluster if self.cluster_id else None
         if cluster is None or self.inspected_on is None:
             return []

@@ -1,4 +1,4 @@
-"""The dated rules of DESIGN.md section 4 for clusters, as queryset annotations.
+"""The dated rules of the rules (README) for clusters, as queryset annotations.
 
 Each rule is written once here and evaluated by the database, so lists, filters, ordering,
 the KPI, the API and the dashboard all use the same expressions with no query per row.

@@ -222,7 +222,7 @@ def construction_overdue(
     months: int | None = None,
     clusters: QuerySet | None = None,
 ) -> ConstructionOverdue:
-    """Construction overdue at ``as_of`` (default: today), DESIGN.md section 4.
+    """Construction overdue at ``as_of`` (default: today), the rules (README).
 
     - start overdue: status ``established`` and ``as_of`` after the construction-start
       deadline;

@@ -1,6 +1,6 @@
 """Whether the demo dataset (``manage.py load_demo``) is in the database.
 
-The page then says that its figures are illustrative (DESIGN.md section 9). A demo cluster
+The page then says that its figures are illustrative (README). A demo cluster
 is recognised by its code together with its illustrative decision number, both taken from
 the demo data module, so a real registry that happens to use one of the codes is not marked.
 """

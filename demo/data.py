@@ -1,4 +1,4 @@
-"""The demo dataset of DESIGN.md section 9: Hanoi clusters and markets, illustrative figures.
+"""The demo dataset of the README: Hanoi clusters and markets, illustrative figures.
 
 Cluster names and districts follow real Hanoi industrial clusters and markets; areas, dates,
 inspections and counts are illustrative. Dates of recent inspections are given in days before

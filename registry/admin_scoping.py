@@ -406,7 +406,7 @@ def changed_meanwhile_message(instance, expected_version) -> str:
 
 
 class VersionedAdminMixin:
-    """Refuse the second of two concurrent edits (DESIGN.md section 5: no lost edits)."""
+    """Refuse the second of two concurrent edits (the admin (README): no lost edits)."""
 
     form = VersionedModelForm
 

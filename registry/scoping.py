@@ -1,7 +1,7 @@
 """District scoping: the one place that decides which records an account may see or change.
 
 Every queryset a user touches (admin lists, forms, autocompletes, inlines, imports, exports,
-history, API, dashboard) goes through :func:`restrict`. The rule (DESIGN.md section 5):
+history, API, dashboard) goes through :func:`restrict`. The rule (the admin (README)):
 
 - superusers, department staff and other departments' accounts — anyone holding the
   ``registry.access_all_districts`` permission — see every district;

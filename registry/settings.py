@@ -9,7 +9,7 @@ environment here, and only here:
 - ``DATABASE_URL``        ``postgres://user@host:port/name`` or ``sqlite:///path``
                           (default: the SQLite file ``db.sqlite3`` in the project folder);
 - ``REGISTRY_EVIDENCE_WINDOW_DAYS`` / ``REGISTRY_OVERDUE_MONTHS`` the rule settings of
-  DESIGN.md section 4 (defaults 365 and 24).
+  the rules (README) (defaults 365 and 24).
 """
 
 import datetime
@@ -217,7 +217,7 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "/"
 
-# The rules of DESIGN.md section 4.
+# The rules of the rules (README).
 REGISTRY = {
     # An inspection older than this many days before D no longer counts as evidence.
     "EVIDENCE_WINDOW_DAYS": env_int("REGISTRY_EVIDENCE_WINDOW_DAYS", 365),
@@ -230,7 +230,7 @@ REGISTRY = {
 }
 
 # Django's cache, shared by every application process: the database, so app servers keep
-# nothing in process memory between requests (DESIGN.md section 10). The table is created by
+# nothing in process memory between requests (the national scale (README)). The table is created by
 # migration registry 0004. (The API throttle keeps its counts in its own table.)
 CACHES = {
     "default": {
@@ -239,7 +239,7 @@ CACHES = {
     }
 }
 
-# The REST API (DESIGN.md section 6; plumbing in registry/api/). Throttle rates per token:
+# The REST API (the API contract (README); plumbing in registry/api/). Throttle rates per token:
 # ``REGISTRY_API_RATE`` (default 3600/hour) and, for requests without credentials,
 # ``REGISTRY_API_ANON_RATE`` (default 60/minute).
 REST_FRAMEWORK = {

@@ -18,7 +18,7 @@ def test_migrations_are_in_step_with_the_models():
     assert "No changes detected" in out.getvalue()
 
 
-# DESIGN.md section 3, copied here by hand: the official list (province 01).
+# the records (README), copied here by hand: the official list (province 01).
 OFFICIAL = {
     "urban": "001 Ba Đình, 002 Hoàn Kiếm, 003 Tây Hồ, 004 Long Biên, 005 Cầu Giấy, 006 Đống Đa, "
     "007 Hai Bà Trưng, 008 Hoàng Mai, 009 Thanh Xuân, 019 Nam Từ Liêm, 021 Bắc Từ Liêm, "

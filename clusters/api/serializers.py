@@ -1,4 +1,4 @@
-"""Serializers of the clusters API (DESIGN.md section 6). Status, wastewater state and the
+"""Serializers of the clusters API (the API contract (README)). Status, wastewater state and the
 latest inspection are the core's annotations at ``as_of``; nothing is derived here."""
 
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""Serializers of the markets API (DESIGN.md section 6)."""
+"""Serializers of the markets API (the API contract (README))."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer

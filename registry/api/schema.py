@@ -2,7 +2,7 @@
 
 ``document_error_responses`` is a drf-spectacular postprocessing hook (see
 ``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]``): it adds to every ``/api/v1/`` operation the
-JSON error responses of DESIGN.md section 6 that it can give, with their schema, so a client
+JSON error responses of the API (README) that it can give, with their schema, so a client
 (and schemathesis) knows every status code it may see.
 """
 

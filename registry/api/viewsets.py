@@ -1,7 +1,7 @@
 """The declarative ViewSet every app's API is built from (NetBox-style).
 
 A ViewSet names its ``queryset``, ``serializer_class`` and ``filterset_class``; this base adds
-what every endpoint of DESIGN.md section 6 promises:
+what every endpoint of the API (README) promises:
 
 - reads and writes scoped to the caller's districts by :func:`registry.scoping.restrict`
   (another district's record is a 404) and :func:`registry.scoping.can_keep`

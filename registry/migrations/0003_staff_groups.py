@@ -1,4 +1,4 @@
-"""The two staff roles as groups with their model permissions (DESIGN.md section 5).
+"""The two staff roles as groups with their model permissions (the admin (README)).
 
 - "Department staff": every district (registry.access_all_districts), full rights on
   clusters, inspections, markets, market projects and targets, view and change districts.

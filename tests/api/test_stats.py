@@ -1,4 +1,4 @@
-"""The stats endpoints against the rules of DESIGN.md section 4: the KPI, construction
+"""The stats endpoints against the rules of the rules (README): the KPI, construction
 overdue and market counts, computed by the core's selectors and shown as the contract says."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The hard rules of DESIGN.md section 3 for clusters and inspections: each one is a named
+"""The hard rules of the records (README) for clusters and inspections: each one is a named
 database constraint (refused even when validation is bypassed) and is reported by
 ``full_clean()`` with a clear message; the soft rules are warnings, not refusals."""
 

@@ -1,4 +1,4 @@
-"""The wastewater KPI of DESIGN.md section 4 (``clusters.selectors.wastewater_compliance``):
+"""The wastewater KPI of the rules (README) (``clusters.selectors.wastewater_compliance``):
 city-wide and per district, exact arithmetic for share, met and shortfall, in a fixed number
 of queries."""
 

@@ -1,4 +1,4 @@
-"""Property-based check of DESIGN.md section 4: the database's statuses, wastewater states
+"""Property-based check of the rules (README): the database's statuses, wastewater states
 and KPI agree with a plain-Python reading of the rules on random clusters, inspections,
 dates and targets."""
 

@@ -1,4 +1,4 @@
-"""The report's indicators on a cluster (DESIGN.md section 3): land, occupancy derived from
+"""The report's indicators on a cluster (the records (README)): land, occupancy derived from
 it, capital and workers, in the model, the admin, the API and the spreadsheets."""
 
 from decimal import Decimal

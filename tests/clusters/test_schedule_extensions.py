@@ -1,4 +1,4 @@
-"""Schedule extensions (DESIGN.md section 3, implementation schedule): the model's rules in
+"""Schedule extensions (the records (README), implementation schedule): the model's rules in
 the database, the API resource, the admin inline and the spreadsheet import."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""DESIGN.md section 4 on hand-made cases: a cluster's status and wastewater state at a date,
+"""the rules (README) on hand-made cases: a cluster's status and wastewater state at a date,
 as the database annotates them (``with_status``, ``with_latest_inspection``,
 ``with_wastewater_state``)."""
 

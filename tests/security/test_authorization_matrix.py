@@ -1,6 +1,6 @@
 """The authorization matrix: every role × every API endpoint and admin page × own/other district.
 
-Roles (DESIGN.md sections 5 and 6): anonymous; an API token whose account has no permission;
+Roles (README: admin and API): anonymous; an API token whose account has no permission;
 another department's read-only account (every district, view permissions only); district staff
 of A (Đông Anh, 017); district staff of B (Ứng Hòa, 281); commune staff of A's commune (Xã Đông
 Anh, 00454: every record of A lies in it, B's in Xã Ứng Hòa, 10402); department staff; a

@@ -1,4 +1,4 @@
-"""Load the demo dataset of DESIGN.md section 9 (idempotent: a second run changes nothing)."""
+"""Load the demo dataset of the README (idempotent: a second run changes nothing)."""
 
 import datetime
 

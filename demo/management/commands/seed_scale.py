@@ -1,4 +1,4 @@
-"""Load a deterministic national-scale synthetic dataset (DESIGN.md section 10).
+"""Load a deterministic national-scale synthetic dataset (the national scale (README)).
 
 ``manage.py seed_scale --clusters 10000 --inspections 200000 --markets 100000 [--seed N]``
 
