@@ -60,7 +60,7 @@ class WastewaterStandard(models.TextChoices):
 
 
 class DeadlineSource(models.TextChoices):
-    """Where a construction-overdue deadline came from (the rules (README))."""
+    """Where a construction-overdue deadline came from (see the rules in the README)."""
 
     EXTENSION = "extension", _("schedule extension")
     DECISION = "decision", _("establishment decision")

@@ -1,4 +1,4 @@
-"""Construction overdue at D (the rules (README)), the fallback start deadline: clusters
+"""Construction overdue at D (see the rules in the README), the fallback start deadline: clusters
 with neither a planned start nor an extension, established at least N months before D
 (default 24), that have still not started construction, most overdue (oldest) first. The
 schedule's deadlines and the completion list: tests/clusters/test_overdue_schedule.py."""

@@ -1,4 +1,4 @@
-"""Construction overdue at D with the implementation schedule (the rules (README)): the
+"""Construction overdue at D with the implementation schedule (see the rules in the README): the
 deadline of the latest schedule extension decided on or before D, else the establishment
 decision's planned date, else (start only) the fallback; start and completion lists."""
 
