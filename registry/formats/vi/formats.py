@@ -3,23 +3,4 @@ registry/formats/__init__.py)."""
 
 from django.conf.locale.vi.formats import *  # noqa: F403
 
-from registry.formats import (
-    DATE_FORMAT,
-    DATE_INPUT_FORMATS,
-    DATETIME_FORMAT,
-    DATETIME_INPUT_FORMATS,
-)
-
-SHORT_DATE_FORMAT = DATE_FORMAT
-SHORT_DATETIME_FORMAT = DATETIME_FORMAT
-FIRST_DAY_OF_WEEK = 1  # Monday
-
-__all__ = [
-    "DATE_FORMAT",
-    "DATE_INPUT_FORMATS",
-    "DATETIME_FORMAT",
-    "DATETIME_INPUT_FORMATS",
-    "FIRST_DAY_OF_WEEK",
-    "SHORT_DATE_FORMAT",
-    "SHORT_DATETIME_FORMAT",
-]
+from registry.formats.day_first import *  # noqa: F403
