@@ -350,7 +350,14 @@ def test_file_without_its_key_column_is_refused_row_by_row(dong_anh_staff, file_
 ENDPOINT = "/admin/clusters/industrialcluster/import/"
 #: what the import page shows when it refuses a file or rows: a form error, the import's
 #: row errors, or its validation errors
-REFUSAL_MARKERS = ("errorlist", "import-error", "validation-error", 'class="errors"')
+REFUSAL_MARKERS = (
+    "errorlist",
+    "import-error",
+    "validation-error",
+    'class="errors"',
+    'class="cell-error"',  # the preview shows each row error in its cell
+    'class="error-summary"',
+)
 
 ENCODINGS = {
     "utf-8": lambda text: text.encode("utf-8"),
