@@ -5,11 +5,21 @@ import datetime
 
 import pytest
 
-from tests.dashboard.helpers import AS_OF, make_city
+from tests.dashboard.helpers import AS_OF, in_group, make_city
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ALARM_RED = "rgb(164, 38, 11)"  # --behind in site.css
+
+
+@pytest.fixture
+def department_user(department_user):
+    return in_group(department_user, "Department staff")  # the view permissions
+
+
+@pytest.fixture
+def district_user(district_user):
+    return in_group(district_user, "District staff")
 
 
 @pytest.mark.parametrize("who", ["department_user", "district_user"])
