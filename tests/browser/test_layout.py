@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.dashboard.helpers import in_group
 from tests.factories import (
     ClusterFactory,
     InspectionFactory,
@@ -202,7 +203,7 @@ def test_no_request_gets_a_404_and_the_favicon_is_served(
 ):
     missing = []
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
-    login(department_user)
+    login(in_group(department_user, "Department staff"))  # the dashboard's view permissions
     page.goto(f"{live_server.url}{path}")
     page.wait_for_load_state("load")
     icon = page.locator("link[rel=icon]").get_attribute("href")
