@@ -61,6 +61,25 @@ def _live_server_without_nagle():
     WSGIRequestHandler.disable_nagle_algorithm = True
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _live_server_one_request_at_a_time_on_sqlite():
+    """On SQLite the test database is in memory and the live server's threads share the test's
+    one connection; two requests at once on it (a page and its /admin/jsi18n/, say) could
+    deadlock. There the live server answers one request at a time (Django's non-threaded
+    server then closes each connection, so a browser never waits on a kept-alive one)."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(WSGIServer):
+        # The live server's thread itself uses the test's connection (LiveServerThread.run).
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = OneRequestAtATime
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
     """Every transactional test sees the reference data the migrations load."""
