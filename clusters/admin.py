@@ -339,8 +339,20 @@ class IndustrialClusterAdmin(RegistryModelAdmin):
                 messages.warning(request, warning)
 
 
+class ClusterColumnsMixin:
+    """The list columns of a record that belongs to a cluster (inspections, extensions)."""
+
+    @admin.display(description=_("cluster"), ordering="cluster__name")
+    def cluster_column(self, obj):
+        return name_with_code(obj.cluster.name, obj.cluster.code)
+
+    @admin.display(description=_("district"), ordering="cluster__district__code")
+    def district_column(self, obj):
+        return obj.cluster.district
+
+
 @admin.register(WastewaterInspection)
-class WastewaterInspectionAdmin(RegistryModelAdmin):
+class WastewaterInspectionAdmin(ClusterColumnsMixin, RegistryModelAdmin):
     resource_classes = [InspectionResource]
     list_display = [
         "cluster_column",
@@ -363,14 +375,6 @@ class WastewaterInspectionAdmin(RegistryModelAdmin):
     date_hierarchy = None
     ordering = ["-inspected_on", "-pk"]
 
-    @admin.display(description=_("cluster"), ordering="cluster__name")
-    def cluster_column(self, obj):
-        return name_with_code(obj.cluster.name, obj.cluster.code)
-
-    @admin.display(description=_("district"), ordering="cluster__district__code")
-    def district_column(self, obj):
-        return obj.cluster.district
-
     @admin.display(description=_("inspected on"), ordering="inspected_on")
     def inspected_on_column(self, obj):
         return short_date(obj.inspected_on)
@@ -382,7 +386,7 @@ class WastewaterInspectionAdmin(RegistryModelAdmin):
 
 
 @admin.register(ScheduleExtension)
-class ScheduleExtensionAdmin(RegistryModelAdmin):
+class ScheduleExtensionAdmin(ClusterColumnsMixin, RegistryModelAdmin):
     resource_classes = [ScheduleExtensionResource]
     list_display = [
         "cluster_column",
@@ -399,14 +403,6 @@ class ScheduleExtensionAdmin(RegistryModelAdmin):
     search_help_text = _("Search by cluster code or name or decision number.")
     autocomplete_fields = ["cluster"]
     ordering = ["-decided_on", "-pk"]
-
-    @admin.display(description=_("cluster"), ordering="cluster__name")
-    def cluster_column(self, obj):
-        return name_with_code(obj.cluster.name, obj.cluster.code)
-
-    @admin.display(description=_("district"), ordering="cluster__district__code")
-    def district_column(self, obj):
-        return obj.cluster.district
 
     @admin.display(description=_("decision date"), ordering="decided_on")
     def decided_on_column(self, obj):

@@ -131,6 +131,16 @@ class ClusterResource(RegistryResource):
         return super().export_field(field, instance, **kwargs)
 
 
+def cluster_code_widget() -> ScopedCodeWidget:
+    """A cluster given by its code, one of the importing user's. Another district's cluster
+    reads as unknown: a row must not tell whether a code exists outside the user's districts
+    (districts are public reference data)."""
+    unknown = _("There is no industrial cluster with code %(code)s.")
+    return ScopedCodeWidget(
+        IndustrialCluster, unknown_message=unknown, out_of_scope_message=unknown
+    )
+
+
 class InspectionResource(RegistryResource):
     duplicate_key = ""  # one cluster may have several inspections on a date
     template_example = {"inspected_on": datetime.date(2024, 1, 15), "reference": "KQ-01/2024"}
@@ -138,13 +148,7 @@ class InspectionResource(RegistryResource):
     cluster = fields.Field(
         attribute="cluster",
         column_name=_("cluster code"),
-        widget=ScopedCodeWidget(
-            IndustrialCluster,
-            unknown_message=_("There is no industrial cluster with code %(code)s."),
-            # Another district's cluster reads as unknown: a row must not tell whether a code
-            # exists outside the user's districts (districts are public reference data).
-            out_of_scope_message=_("There is no industrial cluster with code %(code)s."),
-        ),
+        widget=cluster_code_widget(),
     )
     inspected_on = labelled(WastewaterInspection, "inspected_on")
     result = labelled(WastewaterInspection, "result")
@@ -181,11 +185,7 @@ class ScheduleExtensionResource(RegistryResource):
     cluster = fields.Field(
         attribute="cluster",
         column_name=_("cluster code"),
-        widget=ScopedCodeWidget(
-            IndustrialCluster,
-            unknown_message=_("There is no industrial cluster with code %(code)s."),
-            out_of_scope_message=_("Cluster %(code)s is not in one of the districts you keep."),
-        ),
+        widget=cluster_code_widget(),
     )
     decision_no = labelled(ScheduleExtension, "decision_no")
     decided_on = labelled(ScheduleExtension, "decided_on")

@@ -138,3 +138,19 @@ def test_the_admin_inspection_form_reads_another_districts_cluster_as_unknown(
         str(e).replace("987654", "") for e in errors[1:]
     ]
     assert "Cụm Bí Mật" not in theirs.content.decode()
+
+
+def test_extension_import_rows_for_another_districts_cluster_read_as_unknown(
+    client, dong_anh_staff
+):
+    """Schedule extensions name clusters the same way inspections do: another district's
+    cluster and a code that does not exist give the same message."""
+    client.force_login(dong_anh_staff)
+    extensions = "clusters_scheduleextension"
+    unknown = upload(client, extensions, "schedule_extensions_valid.csv").content.decode()
+    ClusterFactory(code="CCN-TAM-HIEP", name="Cụm Bí Mật", district=district("281"))
+    theirs = upload(client, extensions, "schedule_extensions_valid.csv").content.decode()
+    message = "Không có cụm công nghiệp nào có mã"
+    assert message in unknown and message in theirs
+    assert "không thuộc các quận/huyện bạn phụ trách" not in theirs
+    assert "Cụm Bí Mật" not in theirs
