@@ -17,7 +17,14 @@ from clusters.choices import ClusterStatus, DeadlineSource, WastewaterState
 from clusters.models import IndustrialCluster, ScheduleExtension
 from clusters.querysets import status_is
 from registry.dates import subtract_months, today, whole_months_between
-from registry.models import District, Target
+from registry.models import District, Target, UnitLevel
+from registry.reporting import (
+    ReportingUnit,
+    as_reporting_units,
+    grouping_at,
+    unit_path,
+    units_of_level,
+)
 
 
 def target_for(as_of: datetime.date) -> Target | None:
@@ -77,10 +84,32 @@ class DistrictKpi:
 
 
 @dataclass(frozen=True)
+class UnitKpi:
+    """One reporting unit's figures."""
+
+    unit: ReportingUnit
+    figures: KpiFigures
+
+
+@dataclass(frozen=True)
 class ComplianceKpi:
     as_of: datetime.date
     city: KpiFigures
-    districts: list[DistrictKpi]
+    #: ``district`` or ``commune``: the level the units below are of
+    grouping: str = UnitLevel.DISTRICT.value
+    units: list[UnitKpi] = field(default_factory=list)
+    #: Operating clusters counted in ``city`` that lie in no unit of the grouping (a
+    #: record whose commune is not settled yet); None when there is none.
+    unsettled: KpiFigures | None = None
+    #: The District rows of ``units`` when grouped by district (v1's ``districts``).
+    district_rows: dict[int, District] = field(default_factory=dict, repr=False)
+
+    @property
+    def districts(self) -> list[DistrictKpi]:
+        """The units as v1's district rows; empty unless grouped by district."""
+        if self.grouping != UnitLevel.DISTRICT:
+            return []
+        return [DistrictKpi(self.district_rows[row.unit.pk], row.figures) for row in self.units]
 
 
 #: The states an operating cluster can be in (``not_operating`` is outside the KPI).
@@ -90,30 +119,50 @@ OPERATING_STATES = [s for s in WastewaterState if s != WastewaterState.NOT_OPERA
 def wastewater_compliance(
     *,
     as_of: datetime.date | None = None,
+    grouping: str | None = None,
+    units: list | None = None,
     districts: QuerySet | list[District] | None = None,
 ) -> ComplianceKpi:
     """The share of operating clusters meeting the wastewater standard at ``as_of``.
 
-    City-wide and for each district in ``districts`` (default: every district, empty ones
-    included). Counts come from one grouped query; three queries in all.
+    City-wide and for each reporting unit (``registry.reporting``): ``grouping`` is
+    ``district`` or ``commune`` (default: the reporting level at ``as_of``), ``units`` the
+    units to cover (Districts, commune-level AdministrativeUnits or ReportingUnits; default:
+    every unit of the level, empty ones included). ``districts`` is v1's spelling of
+    ``grouping="district", units=districts``. When units are given only their clusters are
+    counted (one unit's KPI reads one unit's clusters); over every unit, the city figure also
+    counts the clusters in no unit of the level (``unsettled``). Three queries in all.
     """
     as_of = as_of or today()
+    if districts is not None:
+        grouping, units = UnitLevel.DISTRICT.value, list(districts)
+    grouping = grouping_at(as_of, grouping)
+    path = unit_path(IndustrialCluster, grouping)
     clusters = IndustrialCluster.objects.operating_with_wastewater_state(as_of)
-    if districts is None:
-        districts = list(District.objects.all())
+    district_rows: dict[int, District] = {}
+    if units is None:
+        if grouping == UnitLevel.DISTRICT:
+            district_rows = {d.pk: d for d in District.objects.order_by("code")}
+            covered = [ReportingUnit.of(d) for d in district_rows.values()]
+        else:
+            covered = units_of_level(grouping)
     else:
-        # Only the listed districts' clusters are counted (the figures never include
-        # others), so one district's KPI reads one district's clusters.
-        districts = list(districts)
-        clusters = clusters.filter(district__in=[d.pk for d in districts])
+        if grouping == UnitLevel.DISTRICT:
+            district_rows = {u.pk: u for u in units if isinstance(u, District)}
+        covered = as_reporting_units(units, grouping)
+        # Only the listed units' clusters are counted (the figures never include others).
+        clusters = clusters.filter(**{f"{path}__in": [u.pk for u in covered]})
+    if grouping == UnitLevel.DISTRICT and len(district_rows) < len(covered):
+        missing = [u.pk for u in covered if u.pk not in district_rows]
+        district_rows.update(District.objects.in_bulk(missing))
     target = target_for(as_of)
     target_percent = target.percent if target else None
 
-    # One grouped query: (district, state) → count, over the clusters operating at as_of.
-    rows = clusters.values("district_id", "wastewater_state").annotate(n=Count("pk")).order_by()
-    by_district: dict[int, dict[str, int]] = {}
+    # One grouped query: (unit, state) → count, over the clusters operating at as_of.
+    rows = clusters.values(path, "wastewater_state").annotate(n=Count("pk")).order_by()
+    by_unit: dict[int | None, dict[str, int]] = {}
     for row in rows:
-        states = by_district.setdefault(row["district_id"], {})
+        states = by_unit.setdefault(row[path], {})
         states[row["wastewater_state"]] = row["n"]
 
     def figures(state_counts: list[dict[str, int]]) -> KpiFigures:
@@ -125,11 +174,16 @@ def wastewater_compliance(
             by_state=by_state,
         )
 
-    district_rows = [
-        DistrictKpi(district=d, figures=figures([by_district.get(d.pk, {})])) for d in districts
-    ]
-    city = figures([by_district.get(d.pk, {}) for d in districts])
-    return ComplianceKpi(as_of=as_of, city=city, districts=district_rows)
+    unit_rows = [UnitKpi(unit=u, figures=figures([by_unit.get(u.pk, {})])) for u in covered]
+    unsettled = figures([by_unit[None]]) if units is None and None in by_unit else None
+    return ComplianceKpi(
+        as_of=as_of,
+        city=figures(list(by_unit.values())),
+        grouping=grouping,
+        units=unit_rows,
+        unsettled=unsettled,
+        district_rows=district_rows,
+    )
 
 
 @dataclass(frozen=True)
@@ -141,6 +195,8 @@ class OverdueCluster:
     #: the extension's decision number when the deadline comes from an extension
     decision_no: str = ""
     days_overdue: int = 0
+    #: the reporting unit the cluster counts in (None: no commune settled yet)
+    unit: ReportingUnit | None = None
 
     @property
     def deadline_source_label(self) -> str:
@@ -157,6 +213,7 @@ class ConstructionOverdue:
     months: int
     start_overdue: list[OverdueCluster]
     completion_overdue: list[OverdueCluster] = field(default_factory=list)
+    grouping: str = UnitLevel.DISTRICT.value
 
     @property
     def clusters(self) -> list[OverdueCluster]:
@@ -195,8 +252,24 @@ def _with_deadline(queryset, as_of: datetime.date, deadline_field: str, planned_
     ).annotate(deadline=Coalesce(F("extension_deadline"), F(planned_field)))
 
 
-def _overdue_item(cluster, as_of: datetime.date, deadline, source: str) -> OverdueCluster:
+def reporting_unit_of(cluster, grouping: str) -> ReportingUnit | None:
+    """The unit of ``grouping`` a cluster counts in (its district, or its commune if any)."""
+    unit = cluster.district if grouping == UnitLevel.DISTRICT else cluster.commune
+    return None if unit is None else ReportingUnit.of(unit)
+
+
+def in_units(queryset: QuerySet, grouping: str, units: list | None) -> QuerySet:
+    """``queryset`` narrowed to the records lying in ``units`` of ``grouping`` (all when
+    ``units`` is None)."""
+    if units is None:
+        return queryset
+    path = unit_path(queryset.model, grouping)
+    return queryset.filter(**{f"{path}__in": [u.pk for u in units]})
+
+
+def _overdue_item(cluster, as_of: datetime.date, deadline, source: str, grouping: str):
     return OverdueCluster(
+        unit=reporting_unit_of(cluster, grouping),
         cluster=cluster,
         months_since_established=(
             whole_months_between(cluster.established_on, as_of) if cluster.established_on else None
@@ -221,6 +294,7 @@ def construction_overdue(
     as_of: datetime.date | None = None,
     months: int | None = None,
     clusters: QuerySet | None = None,
+    grouping: str | None = None,
 ) -> ConstructionOverdue:
     """Construction overdue at ``as_of`` (default: today), the rules (README).
 
@@ -234,11 +308,14 @@ def construction_overdue(
     deadline falls back to ``established_on`` + ``months`` (default: the setting), and such a
     cluster is listed from that date on, as v1 listed it ("established at least ``months``
     months before ``as_of``"; 0 days overdue on the day itself). Each list
-    is most overdue first (then by code). Two queries whatever the number of clusters."""
+    is most overdue first (then by code); each item names the reporting unit it counts in
+    (``grouping``, default the level at ``as_of``). Two queries whatever the number of
+    clusters."""
     as_of = as_of or today()
+    grouping = grouping_at(as_of, grouping)
     months = settings.REGISTRY["OVERDUE_MONTHS"] if months is None else months
     base = clusters if clusters is not None else IndustrialCluster.objects.all()
-    base = base.with_status(as_of).select_related("district")
+    base = base.with_status(as_of).select_related("district", "commune")
 
     # Start: SQL keeps the clusters past a known deadline, and those without one that were
     # established at least ``months`` before (the fallback; its date is computed below).
@@ -254,10 +331,14 @@ def construction_overdue(
     start_items = []
     for cluster in started:
         if cluster.deadline is not None:
-            start_items.append(_overdue_item(cluster, as_of, cluster.deadline, _source(cluster)))
+            start_items.append(
+                _overdue_item(cluster, as_of, cluster.deadline, _source(cluster), grouping)
+            )
         else:  # the fallback: established at least ``months`` months before as_of (v1's rule)
             fallback = subtract_months(cluster.established_on, -months)
-            start_items.append(_overdue_item(cluster, as_of, fallback, DeadlineSource.FALLBACK))
+            start_items.append(
+                _overdue_item(cluster, as_of, fallback, DeadlineSource.FALLBACK, grouping)
+            )
 
     # Completion: under construction or operating, infrastructure not completed by as_of.
     building = _with_deadline(
@@ -272,11 +353,13 @@ def construction_overdue(
         "planned_completion",
     ).filter(deadline__lt=as_of)
     completion_items = [
-        _overdue_item(cluster, as_of, cluster.deadline, _source(cluster)) for cluster in building
+        _overdue_item(cluster, as_of, cluster.deadline, _source(cluster), grouping)
+        for cluster in building
     ]
     return ConstructionOverdue(
         as_of=as_of,
         months=months,
         start_overdue=_most_overdue_first(start_items),
         completion_overdue=_most_overdue_first(completion_items),
+        grouping=grouping,
     )

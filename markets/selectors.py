@@ -6,7 +6,15 @@ from django.db.models import Count, QuerySet
 
 from markets.choices import MarketClass, MarketStatus
 from markets.models import Market
-from registry.models import District
+from registry.dates import today
+from registry.models import District, UnitLevel
+from registry.reporting import (
+    ReportingUnit,
+    as_reporting_units,
+    grouping_at,
+    unit_path,
+    units_of_level,
+)
 
 #: The key used for markets not yet classified.
 UNCLASSIFIED = "unclassified"
@@ -38,25 +46,64 @@ class MarketCounts:
 @dataclass
 class MarketStatistics:
     city: MarketCounts
-    districts: list[tuple[District, MarketCounts]]
+    #: each reporting unit covered with its counts
+    units: list[tuple[ReportingUnit, MarketCounts]]
+    grouping: str = UnitLevel.DISTRICT.value
+    #: markets counted in ``city`` that lie in no unit of the grouping (no commune yet)
+    unsettled: MarketCounts | None = None
+    district_rows: dict[int, District] = field(default_factory=dict, repr=False)
+
+    @property
+    def districts(self) -> list[tuple[District, MarketCounts]]:
+        """The units as v1's district rows; empty unless grouped by district."""
+        if self.grouping != UnitLevel.DISTRICT:
+            return []
+        return [(self.district_rows[unit.pk], counts) for unit, counts in self.units]
 
 
 def market_statistics(
-    *, markets: QuerySet | None = None, districts: QuerySet | None = None
+    *,
+    markets: QuerySet | None = None,
+    districts: QuerySet | list[District] | None = None,
+    grouping: str | None = None,
+    units: list | None = None,
 ) -> MarketStatistics:
-    """Markets counted by current status, by class and by district: one grouped query
-    (plus one for the districts), whatever the number of markets."""
+    """Markets counted by current status, by class and by reporting unit (``grouping``:
+    ``district`` or ``commune``, default the level today; ``units`` the units covered,
+    default all; ``districts`` is v1's spelling of ``grouping="district", units=…``). One
+    grouped query, plus one for the units, whatever the number of markets."""
     markets = markets if markets is not None else Market.objects.all()
-    districts = list(districts if districts is not None else District.objects.all())
-    per_district = {d.pk: MarketCounts.empty() for d in districts}
+    if districts is not None:
+        grouping, units = UnitLevel.DISTRICT.value, list(districts)
+    grouping = grouping_at(today(), grouping)
+    path = unit_path(Market, grouping)
+    district_rows: dict[int, District] = {}
+    if units is None:
+        if grouping == UnitLevel.DISTRICT:
+            district_rows = {d.pk: d for d in District.objects.order_by("code")}
+            covered = [ReportingUnit.of(d) for d in district_rows.values()]
+        else:
+            covered = units_of_level(grouping)
+    else:
+        district_rows = {u.pk: u for u in units if isinstance(u, District)}
+        covered = as_reporting_units(units, grouping)
+        markets = markets.filter(**{f"{path}__in": [u.pk for u in covered]})
+    per_unit = {u.pk: MarketCounts.empty() for u in covered}
     city = MarketCounts.empty()
-    rows = (
-        markets.values("district_id", "status", "market_class").annotate(n=Count("pk")).order_by()
-    )
+    unsettled = MarketCounts.empty()
+    rows = markets.values(path, "status", "market_class").annotate(n=Count("pk")).order_by()
     for row in rows:
-        counts = per_district.get(row["district_id"])
+        counts = per_unit.get(row[path])
         if counts is None:
-            continue
+            if row[path] is not None or units is not None:
+                continue
+            counts = unsettled
         counts.add(row["status"], row["market_class"], row["n"])
         city.add(row["status"], row["market_class"], row["n"])
-    return MarketStatistics(city=city, districts=[(d, per_district[d.pk]) for d in districts])
+    return MarketStatistics(
+        city=city,
+        units=[(u, per_unit[u.pk]) for u in covered],
+        grouping=grouping,
+        unsettled=unsettled if unsettled.total else None,
+        district_rows=district_rows,
+    )

@@ -25,6 +25,7 @@ from registry.models import (
     DistrictAssignment,
     UnitAssignment,
     UnitLevel,
+    UnitSuccession,
 )
 
 ALL_DISTRICTS_PERMISSION = "registry.access_all_districts"
@@ -64,6 +65,47 @@ def districts_in_scope(user, district: District | None = None) -> list[District]
     if can_access_all_districts(user):
         return None
     return list(kept_districts(user))
+
+
+def kept_communes(user) -> QuerySet:
+    """The commune-level units whose every record ``user`` sees, so whose figures it may be
+    shown: every commune for department staff; for local staff the communes assigned, and
+    the communes that took territory from the assigned districts only (a commune formed
+    from the assigned districts alone holds only records of those districts)."""
+    communes = AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE)
+    if can_access_all_districts(user):
+        return communes
+    if user is None or not user.is_authenticated or not user.is_active:
+        return communes.none()
+    districts, assigned = _assigned(user)
+    from_elsewhere = UnitSuccession.objects.exclude(predecessor__district_id__in=districts).values(
+        "successor_id"
+    )
+    within = (
+        AdministrativeUnit.objects.filter(predecessions__predecessor__district_id__in=districts)
+        .exclude(pk__in=from_elsewhere)
+        .values("pk")
+    )
+    return communes.filter(Q(pk__in=assigned) | Q(pk__in=within))
+
+
+def kept_units(user, grouping: str) -> QuerySet:
+    """The units of ``grouping`` (``district`` or ``commune``) whose figures ``user`` may
+    be shown (``kept_districts`` or ``kept_communes``)."""
+    return kept_districts(user) if grouping == UnitLevel.DISTRICT else kept_communes(user)
+
+
+def units_in_scope(user, grouping: str, unit=None) -> list | None:
+    """The units of ``grouping`` whose figures ``user``'s statistics cover (the KPI, the
+    overdue lists, the market counts), for the API, the dashboard and the reports alike:
+    ``unit`` when one was asked for (the caller has checked that ``user`` keeps it), else
+    every unit ``user`` keeps; ``None`` when that is every unit (the selectors' default,
+    which then need not filter by unit)."""
+    if unit is not None:
+        return [unit]
+    if can_access_all_districts(user):
+        return None
+    return list(kept_units(user, grouping).order_by("code"))
 
 
 def visible_communes(user) -> QuerySet:

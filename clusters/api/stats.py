@@ -27,18 +27,18 @@ from clusters.models import IndustrialCluster
 from clusters.selectors import (
     OPERATING_STATES,
     ComplianceKpi,
+    ConstructionOverdue,
     KpiFigures,
     construction_overdue,
+    in_units,
     wastewater_compliance,
 )
-from registry.api.serializers import (
-    AsOfQuerySerializer,
-    DistrictQueryField,
-    counts_serializer,
-)
+from registry.api.reporting import ReportingQuerySerializer
+from registry.api.serializers import counts_serializer
 from registry.api.views import StatsView
 from registry.dates import today
-from registry.models import District
+from registry.models import UnitLevel
+from registry.reporting import GROUPINGS
 from registry.scoping import restrict
 
 # ---------------------------------------------------------------------------------------------
@@ -46,12 +46,8 @@ from registry.scoping import restrict
 # ---------------------------------------------------------------------------------------------
 
 
-class KpiQuerySerializer(AsOfQuerySerializer):
-    district = DistrictQueryField(
-        queryset=District.objects.all(),
-        required=False,
-        help_text=_("Only this district (its three-digit code)."),
-    )
+class KpiQuerySerializer(ReportingQuerySerializer):
+    pass
 
 
 class OverdueQuerySerializer(KpiQuerySerializer):
@@ -135,10 +131,32 @@ class DistrictKpiSerializer(KpiFiguresSerializer):
     name = serializers.CharField()
 
 
+class UnitKpiSerializer(KpiFiguresSerializer):
+    # Schema only: one reporting unit's figures (rendered by render_kpi).
+    unit = serializers.CharField(help_text=_("The unit's code (3 digits: district; 5: commune)."))
+    name = serializers.CharField()
+    level = serializers.ChoiceField(choices=GROUPINGS)
+
+
 class ComplianceKpiSerializer(KpiFiguresSerializer):
     # Schema only: the KPI response (rendered by render_kpi).
     as_of = serializers.DateField()
-    districts = DistrictKpiSerializer(many=True)
+    grouping = serializers.ChoiceField(
+        choices=GROUPINGS, help_text=_("The level the units are of.")
+    )
+    units = UnitKpiSerializer(many=True, help_text=_("Each reporting unit covered."))
+    unsettled = KpiFiguresSerializer(
+        allow_null=True,
+        help_text=_(
+            "Operating clusters counted in the total that lie in no unit of the grouping "
+            "(no commune settled yet); null when there is none."
+        ),
+    )
+    districts = DistrictKpiSerializer(
+        many=True,
+        required=False,
+        help_text=_("When grouped by district: the units as v1's district rows."),
+    )
 
 
 def render_figures(figures: KpiFigures) -> dict:
@@ -157,18 +175,24 @@ def render_figures(figures: KpiFigures) -> dict:
 
 def render_kpi(kpi: ComplianceKpi) -> dict:
     """The KPI response as ``ComplianceKpiSerializer`` describes it."""
-    return {
+    units = [
+        {"unit": row.unit.code, "name": row.unit.name, "level": row.unit.level}
+        | render_figures(row.figures)
+        for row in kpi.units
+    ]
+    data = {
         "as_of": kpi.as_of.isoformat(),
         **render_figures(kpi.city),
-        "districts": [
-            {
-                "district": row.district.code,
-                "name": row.district.name,
-                **render_figures(row.figures),
-            }
-            for row in kpi.districts
-        ],
+        "grouping": kpi.grouping,
+        "units": units,
+        "unsettled": None if kpi.unsettled is None else render_figures(kpi.unsettled),
     }
+    if kpi.grouping == UnitLevel.DISTRICT:
+        data["districts"] = [
+            {"district": row.pop("unit"), "name": row.pop("name"), **row}
+            for row in ({k: v for k, v in unit.items() if k != "level"} for unit in units)
+        ]
+    return data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,11 +225,19 @@ class OverdueItemSerializer(OverdueClusterSerializer):
         help_text=_("The extension's decision number (empty unless the source is extension).")
     )
     days_overdue = serializers.IntegerField()
+    unit = serializers.CharField(
+        source="unit.code",
+        allow_null=True,
+        default=None,
+        help_text=_("The reporting unit it counts in (null: no commune settled yet)."),
+    )
+    unit_name = serializers.CharField(source="unit.name", allow_null=True, default=None)
 
 
 class ConstructionOverdueSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     months = serializers.IntegerField()
+    grouping = serializers.ChoiceField(choices=GROUPINGS)
     count = serializers.IntegerField()
     results = OverdueClusterSerializer(many=True)
     start_overdue = OverdueItemSerializer(
@@ -218,6 +250,45 @@ class ConstructionOverdueSerializer(serializers.Serializer):
             "the completion deadline."
         ),
     )
+
+
+def render_overdue(overdue: ConstructionOverdue) -> dict:
+    """The construction-overdue response as ``ConstructionOverdueSerializer`` describes it."""
+    return {
+        "as_of": overdue.as_of.isoformat(),
+        "months": overdue.months,
+        "grouping": overdue.grouping,
+        "count": len(overdue.clusters),
+        "results": OverdueClusterSerializer(overdue.clusters, many=True).data,
+        "start_overdue": OverdueItemSerializer(overdue.start_overdue, many=True).data,
+        "completion_overdue": OverdueItemSerializer(overdue.completion_overdue, many=True).data,
+    }
+
+
+def kpi_csv_rows(data: dict) -> list[dict]:
+    """The KPI response (``render_kpi``) as CSV rows: the total (unit empty), the clusters in
+    no unit when there are any, then each unit (grouped by district, v1's ``district``
+    column repeats the unit's code)."""
+    as_of, grouping = data["as_of"], data["grouping"]
+    by_district = grouping == UnitLevel.DISTRICT
+
+    def row(unit: str, name: str, figures: dict) -> dict:
+        head = {"as_of": as_of, "grouping": grouping, "unit": unit, "name": name}
+        if by_district:
+            head["district"] = unit
+        figures = {k: v for k, v in figures.items() if k not in ("unit", "name", "level")}
+        return head | figures
+
+    total = {key: data[key] for key in render_figures_keys()}
+    rows = [row("", str(_("Total")), total)]
+    if data["unsettled"] is not None:
+        rows.append(row("", str(_("No commune settled")), data["unsettled"]))
+    rows.extend(row(unit["unit"], unit["name"], unit) for unit in data["units"])
+    return rows
+
+
+def render_figures_keys() -> list[str]:
+    return list(KpiFiguresSerializer().fields)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,18 +457,17 @@ class WastewaterComplianceView(StatsView):
     def get(self, request):
         params = self.query(request)
         kpi = wastewater_compliance(
-            as_of=params.get("as_of") or today(), districts=self.districts(request, params)
+            as_of=params.get("as_of") or today(),
+            grouping=params["grouping"],
+            units=params["units"],
         )
         return self.respond(render_kpi(kpi))
 
     def csv_rows(self, data):
-        """The total over the districts covered (district left empty), then each district."""
-        as_of = data["as_of"]
-        total = {key: value for key, value in data.items() if key not in ("as_of", "districts")}
-        return [
-            {"as_of": as_of, "district": "", "name": str(_("Total")), **total},
-            *({"as_of": as_of, **row} for row in data["districts"]),
-        ]
+        """The total over the units covered (unit left empty), the clusters in no unit when
+        there are any, then each unit; grouped by district, the unit's code is also in
+        v1's ``district`` column."""
+        return kpi_csv_rows(data)
 
 
 class ConstructionOverdueView(StatsView):
@@ -425,23 +495,15 @@ class ConstructionOverdueView(StatsView):
     def get(self, request):
         params = self.query(request)
         clusters = restrict(IndustrialCluster.objects.all(), request.user)
-        if params.get("district") is not None:
-            clusters = clusters.filter(district=params["district"])
+        unit = params["unit"]
+        clusters = in_units(clusters, params["grouping"], None if unit is None else [unit])
         overdue = construction_overdue(
-            as_of=params.get("as_of"), months=params.get("months"), clusters=clusters
+            as_of=params.get("as_of"),
+            months=params.get("months"),
+            clusters=clusters,
+            grouping=params["grouping"],
         )
-        return self.respond(
-            {
-                "as_of": overdue.as_of.isoformat(),
-                "months": overdue.months,
-                "count": len(overdue.clusters),
-                "results": OverdueClusterSerializer(overdue.clusters, many=True).data,
-                "start_overdue": OverdueItemSerializer(overdue.start_overdue, many=True).data,
-                "completion_overdue": OverdueItemSerializer(
-                    overdue.completion_overdue, many=True
-                ).data,
-            }
-        )
+        return self.respond(render_overdue(overdue))
 
     csv_columns = ["as_of", "months", *OverdueClusterSerializer().fields]
 

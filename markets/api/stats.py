@@ -11,19 +11,19 @@ from rest_framework import serializers
 
 from markets.choices import MarketClass, MarketStatus
 from markets.models import Market
-from markets.selectors import UNCLASSIFIED, market_statistics
-from registry.api.serializers import DistrictQueryField, counts_serializer
+from markets.selectors import UNCLASSIFIED, MarketStatistics, market_statistics
+from registry.api.reporting import ReportingQuerySerializer
+from registry.api.serializers import counts_serializer
 from registry.api.views import StatsView
-from registry.models import District
+from registry.models import UnitLevel
+from registry.reporting import GROUPINGS
 from registry.scoping import restrict
 
 
-class MarketStatsQuerySerializer(serializers.Serializer):
-    district = DistrictQueryField(
-        queryset=District.objects.all(),
-        required=False,
-        help_text=_("Only this district (its three-digit code)."),
-    )
+class MarketStatsQuerySerializer(ReportingQuerySerializer):
+    # Market counts are of the current status: no date to ask for (grouped by today's level
+    # unless ``by`` says otherwise).
+    as_of = None
 
 
 ByMarketStatusSerializer = counts_serializer(
@@ -46,23 +46,47 @@ class DistrictMarketCountsSerializer(MarketCountsSerializer):
     district = serializers.CharField(help_text=_("The district's code."))
     name = serializers.CharField()
 
-    def to_representation(self, instance):
-        district, counts = instance
-        return {
-            "district": district.code,
-            "name": district.name,
-            **MarketCountsSerializer().to_representation(counts.as_dict()),
-        }
+
+class UnitMarketCountsSerializer(MarketCountsSerializer):
+    unit = serializers.CharField(help_text=_("The unit's code (3 digits: district; 5: commune)."))
+    name = serializers.CharField()
+    level = serializers.ChoiceField(choices=GROUPINGS)
 
 
 class MarketStatisticsSerializer(MarketCountsSerializer):
-    districts = DistrictMarketCountsSerializer(many=True)
+    grouping = serializers.ChoiceField(choices=GROUPINGS, help_text=_("The level of the units."))
+    units = UnitMarketCountsSerializer(many=True)
+    unsettled = MarketCountsSerializer(
+        allow_null=True, help_text=_("Markets in no unit of the grouping (no commune yet).")
+    )
+    districts = DistrictMarketCountsSerializer(
+        many=True, required=False, help_text=_("When grouped by district: v1's rows.")
+    )
 
-    def to_representation(self, instance):
-        return {
-            **MarketCountsSerializer().to_representation(instance.city.as_dict()),
-            "districts": DistrictMarketCountsSerializer(instance.districts, many=True).data,
-        }
+
+def render_market_statistics(stats: MarketStatistics) -> dict:
+    """The response as ``MarketStatisticsSerializer`` describes it."""
+    counts = MarketCountsSerializer()
+    units = [
+        {"unit": unit.code, "name": unit.name, "level": unit.level}
+        | counts.to_representation(unit_counts.as_dict())
+        for unit, unit_counts in stats.units
+    ]
+    data = {
+        **counts.to_representation(stats.city.as_dict()),
+        "grouping": stats.grouping,
+        "units": units,
+        "unsettled": (
+            None if stats.unsettled is None else counts.to_representation(stats.unsettled.as_dict())
+        ),
+    }
+    if stats.grouping == UnitLevel.DISTRICT:
+        data["districts"] = [
+            {"district": row["unit"], "name": row["name"]}
+            | {k: v for k, v in row.items() if k not in ("unit", "name", "level")}
+            for row in units
+        ]
+    return data
 
 
 class MarketStatisticsView(StatsView):
@@ -79,11 +103,25 @@ class MarketStatisticsView(StatsView):
         params = self.query(request)
         stats = market_statistics(
             markets=restrict(Market.objects.all(), request.user),
-            districts=self.districts(request, params),
+            grouping=params["grouping"],
+            units=params["units"],
         )
-        return self.respond(MarketStatisticsSerializer(stats).data)
+        return self.respond(render_market_statistics(stats))
 
     def csv_rows(self, data):
-        """The total over the districts covered (district left empty), then each district."""
-        total = {key: value for key, value in data.items() if key != "districts"}
-        return [{"district": "", "name": str(_("Total")), **total}, *data["districts"]]
+        """The total over the units covered (unit left empty), the markets in no unit when
+        there are any, then each unit (grouped by district, v1's ``district`` column repeats
+        the unit's code)."""
+        grouping = data["grouping"]
+
+        def row(unit, name, counts):
+            head = {"grouping": grouping, "unit": unit, "name": name}
+            if grouping == UnitLevel.DISTRICT:
+                head["district"] = unit
+            return head | {k: counts[k] for k in ("total", "by_status", "by_class")}
+
+        rows = [row("", str(_("Total")), data)]
+        if data["unsettled"] is not None:
+            rows.append(row("", str(_("No commune settled")), data["unsettled"]))
+        rows.extend(row(u["unit"], u["name"], u) for u in data["units"])
+        return rows

@@ -56,7 +56,9 @@ class StatsView(RateLimitHeadersMixin, APIView):
 
     def query(self, request) -> dict:
         """The validated query parameters (400 with per-parameter messages otherwise)."""
-        params = self.query_serializer_class(data=request.query_params)
+        params = self.query_serializer_class(
+            data=request.query_params, context={"request": request}
+        )
         # Only districts the caller sees can be asked for.
         params.fields["district"].queryset = kept_districts(request.user)
         params.is_valid(raise_exception=True)
