@@ -308,6 +308,7 @@ SPECTACULAR_SETTINGS = {
         "CapitalEnum": "markets.choices.Capital",
         "ManagementEnum": "markets.choices.Management",
         "DistrictKindEnum": "registry.models.DistrictKind",
+        "UnitLevelEnum": "registry.models.UnitLevel",
     },
 }
 

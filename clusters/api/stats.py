@@ -38,7 +38,6 @@ from registry.api.serializers import counts_serializer
 from registry.api.views import StatsView
 from registry.dates import today
 from registry.models import UnitLevel
-from registry.reporting import GROUPINGS
 from registry.scoping import restrict
 
 # ---------------------------------------------------------------------------------------------
@@ -135,14 +134,14 @@ class UnitKpiSerializer(KpiFiguresSerializer):
     # Schema only: one reporting unit's figures (rendered by render_kpi).
     unit = serializers.CharField(help_text=_("The unit's code (3 digits: district; 5: commune)."))
     name = serializers.CharField()
-    level = serializers.ChoiceField(choices=GROUPINGS)
+    level = serializers.ChoiceField(choices=UnitLevel.choices)
 
 
 class ComplianceKpiSerializer(KpiFiguresSerializer):
     # Schema only: the KPI response (rendered by render_kpi).
     as_of = serializers.DateField()
     grouping = serializers.ChoiceField(
-        choices=GROUPINGS, help_text=_("The level the units are of.")
+        choices=UnitLevel.choices, help_text=_("The level the units are of.")
     )
     units = UnitKpiSerializer(many=True, help_text=_("Each reporting unit covered."))
     unsettled = KpiFiguresSerializer(
@@ -237,7 +236,7 @@ class OverdueItemSerializer(OverdueClusterSerializer):
 class ConstructionOverdueSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     months = serializers.IntegerField()
-    grouping = serializers.ChoiceField(choices=GROUPINGS)
+    grouping = serializers.ChoiceField(choices=UnitLevel.choices)
     count = serializers.IntegerField()
     results = OverdueClusterSerializer(many=True)
     start_overdue = OverdueItemSerializer(

@@ -16,7 +16,6 @@ from registry.api.reporting import ReportingQuerySerializer
 from registry.api.serializers import counts_serializer
 from registry.api.views import StatsView
 from registry.models import UnitLevel
-from registry.reporting import GROUPINGS
 from registry.scoping import restrict
 
 
@@ -50,11 +49,13 @@ class DistrictMarketCountsSerializer(MarketCountsSerializer):
 class UnitMarketCountsSerializer(MarketCountsSerializer):
     unit = serializers.CharField(help_text=_("The unit's code (3 digits: district; 5: commune)."))
     name = serializers.CharField()
-    level = serializers.ChoiceField(choices=GROUPINGS)
+    level = serializers.ChoiceField(choices=UnitLevel.choices)
 
 
 class MarketStatisticsSerializer(MarketCountsSerializer):
-    grouping = serializers.ChoiceField(choices=GROUPINGS, help_text=_("The level of the units."))
+    grouping = serializers.ChoiceField(
+        choices=UnitLevel.choices, help_text=_("The level of the units.")
+    )
     units = UnitMarketCountsSerializer(many=True)
     unsettled = MarketCountsSerializer(
         allow_null=True, help_text=_("Markets in no unit of the grouping (no commune yet).")

@@ -14,7 +14,7 @@ from rest_framework import serializers
 from registry.api.serializers import AsOfQuerySerializer, DistrictQueryField
 from registry.dates import today
 from registry.models import District, UnitLevel
-from registry.reporting import GROUPINGS, grouping_at
+from registry.reporting import grouping_at
 from registry.scoping import kept_units, units_in_scope
 
 UNIT_LEVEL_BY_LENGTH = {3: UnitLevel.DISTRICT.value, 5: UnitLevel.COMMUNE.value}
@@ -27,7 +27,7 @@ class ReportingQuerySerializer(AsOfQuerySerializer):
         help_text=_("Only this district (its three-digit code); groups by district."),
     )
     by = serializers.ChoiceField(
-        choices=GROUPINGS,
+        choices=UnitLevel.choices,
         required=False,
         help_text=_(
             "Group by district or by commune (default: districts before 1 July 2025, "

@@ -62,10 +62,11 @@ def test_the_kpi_as_csv(live_server, token, tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert len(rows) == 31
-    assert rows[0]["as_of"] == "2025-12-14" and rows[0]["district"] == ""
+    # 14/12/2025 is after the reform: a total row and one row a commune.
+    assert len(rows) == 127
+    assert rows[0]["as_of"] == "2025-12-14" and rows[0]["unit"] == ""
     assert (rows[0]["operating"], rows[0]["compliant"]) == ("1", "1")
-    assert next(r for r in rows if r["district"] == "017")["share_percent"] == "100.00"
+    assert next(r for r in rows if r["unit"] == cluster.commune.code)["share_percent"] == "100.00"
 
 
 def test_sync_clusters_with_changes_and_deletions(live_server, token, tmp_path):

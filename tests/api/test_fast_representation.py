@@ -12,10 +12,12 @@ from clusters.api.stats import (
     ComplianceKpiSerializer,
     DistrictKpiSerializer,
     KpiFiguresSerializer,
+    UnitKpiSerializer,
     render_figures,
     render_kpi,
 )
 from clusters.selectors import OPERATING_STATES, KpiFigures, wastewater_compliance
+from tests.factories import ClusterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,21 +68,66 @@ def test_kpi_figures_render_as_drf_renders_them(operating, compliant, target):
     assert list(rendered) == list(KpiFiguresSerializer().fields)  # same keys, same order
 
 
-def test_the_kpi_response_has_exactly_the_documented_fields(db):
-    data = render_kpi(wastewater_compliance(as_of=datetime.date(2024, 12, 31)))
-    assert rendered_names(data) == field_names(ComplianceKpiSerializer())
-    assert rendered_names(data["districts"][0]) == field_names(DistrictKpiSerializer())
+def operating_cluster(**kwargs):
+    return ClusterFactory(
+        operating_since=datetime.date(2019, 1, 1),
+        wwtp_operating_since=datetime.date(2019, 1, 1),
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("grouping", ["district", "commune"])
+def test_the_kpi_response_has_exactly_the_documented_fields(db, grouping):
+    operating_cluster()
+    operating_cluster(commune=None)  # in no commune: the "unsettled" figures
+    data = render_kpi(wastewater_compliance(as_of=datetime.date(2025, 12, 31), grouping=grouping))
+    documented = field_names(ComplianceKpiSerializer())
+    if grouping == "commune":  # ``districts`` is only there when grouped by district
+        documented = [name for name in documented if name[0] != "districts"]
+        assert data["unsettled"] is not None
+        assert rendered_names(data["unsettled"]) == field_names(KpiFiguresSerializer())
+    else:
+        assert data["unsettled"] is None
+        data["unsettled"] = render_figures(wastewater_compliance().city)  # its shape
+        assert rendered_names(data["districts"][0]) == field_names(DistrictKpiSerializer())
+    assert rendered_names(data) == documented
+    assert rendered_names(data["units"][0]) == field_names(UnitKpiSerializer())
 
 
 def test_the_kpi_response_renders_every_district_with_its_figures(db):
+    operating_cluster()
     kpi = wastewater_compliance(as_of=datetime.date(2024, 12, 31))
     data = render_kpi(kpi)
     assert data == {
         "as_of": "2024-12-31",
         **drf_figures(kpi.city),
+        "grouping": "district",
+        "units": [
+            {
+                "unit": row.unit.code,
+                "name": row.unit.name,
+                "level": "district",
+                **drf_figures(row.figures),
+            }
+            for row in kpi.units
+        ],
+        "unsettled": None,
         "districts": [
             {"district": row.district.code, "name": row.district.name, **drf_figures(row.figures)}
             for row in kpi.districts
         ],
     }
     assert len(data["districts"]) == 30
+    assert data["operating"] == 1
+    assert [row["district"] for row in data["districts"]] == [u["unit"] for u in data["units"]]
+
+
+def test_the_kpi_response_by_commune_renders_every_commune_and_no_districts(db):
+    operating_cluster()
+    kpi = wastewater_compliance(as_of=datetime.date(2025, 12, 31))
+    data = render_kpi(kpi)
+    assert data["grouping"] == "commune"
+    assert "districts" not in data
+    assert len(data["units"]) == 126
+    assert {u["level"] for u in data["units"]} == {"commune"}
+    assert sum(u["operating"] for u in data["units"]) == data["operating"] == 1

@@ -309,6 +309,9 @@ def test_construction_overdue_gives_both_lists_with_deadlines(department):
             "decision_no": "4567/QĐ-UBND",
             "days_overdue": 10,
             "months_since_established": 42,
+            # 10/01/2024 is before the reform: the reporting unit is the district.
+            "unit": "278",
+            "unit_name": "Thanh Oai",
         }
     ]
     (late,) = body["completion_overdue"]
@@ -326,7 +329,7 @@ def test_market_statistics(department):
     MarketFactory(code="CHO-HANG-DA", market_class="2", status="under_renovation")
     MarketFactory(code="CHO-PHIA-NAM", district=district("008"), market_class="1")
     MarketFactory(code="CHO-MOI", district=district("008"), status="planned")
-    response = department.get(MARKETS)
+    response = department.get(MARKETS, {"by": "district"})
     assert response.status_code == 200
     body = response.json()
     assert body["total"] == 4

@@ -55,11 +55,13 @@ def rows_of(response):
 @pytest.mark.parametrize("how", ["format", "accept"])
 def test_kpi_as_csv_has_a_total_row_and_a_row_per_district(reader, data, how):
     if how == "format":
-        response = reader.get(KPI, {"as_of": "2025-12-14", "format": "csv"})
+        response = reader.get(KPI, {"as_of": "2025-12-14", "by": "district", "format": "csv"})
     else:
-        response = reader.get(KPI, {"as_of": "2025-12-14"}, HTTP_ACCEPT="text/csv")
+        response = reader.get(
+            KPI, {"as_of": "2025-12-14", "by": "district"}, HTTP_ACCEPT="text/csv"
+        )
     rows = rows_of(response)
-    kpi = reader.get(KPI, {"as_of": "2025-12-14"}).json()
+    kpi = reader.get(KPI, {"as_of": "2025-12-14", "by": "district"}).json()
     assert len(rows) == 1 + len(kpi["districts"]) == 31
     total, *districts = rows
     assert total["district"] == "" and total["as_of"] == "2025-12-14"
@@ -72,6 +74,22 @@ def test_kpi_as_csv_has_a_total_row_and_a_row_per_district(reader, data, how):
     json_dong_anh = next(r for r in kpi["districts"] if r["district"] == "017")
     assert dong_anh["by_state.compliant"] == str(json_dong_anh["by_state"]["compliant"]) == "1"
     assert dong_anh["met"] == "true"
+    assert dong_anh["unit"] == "017" and dong_anh["grouping"] == "district"
+
+
+def test_kpi_as_csv_by_commune_has_a_row_per_commune(reader, data):
+    """After the reform the rows are the 126 communes (no ``district`` column)."""
+    rows = rows_of(reader.get(KPI, {"as_of": "2025-12-14", "format": "csv"}))
+    kpi = reader.get(KPI, {"as_of": "2025-12-14"}).json()
+    assert kpi["grouping"] == "commune"
+    assert len(rows) == 1 + len(kpi["units"]) == 127
+    assert "district" not in rows[0]
+    total, *communes = rows
+    assert (total["unit"], total["operating"]) == ("", str(kpi["operating"]))
+    by_code = {row["unit"]: row for row in communes}
+    for unit in kpi["units"]:
+        assert by_code[unit["unit"]]["operating"] == str(unit["operating"])
+        assert by_code[unit["unit"]]["name"] == unit["name"]
 
 
 def test_overdue_as_csv_one_row_a_cluster(reader, data):
@@ -87,7 +105,10 @@ def test_overdue_as_csv_without_rows_still_has_its_header(reader):
 
 
 def test_markets_as_csv(reader, data):
-    rows = rows_of(reader.get(MARKETS, {"format": "csv"}))
+    by_commune = rows_of(reader.get(MARKETS, {"format": "csv"}))
+    assert len(by_commune) == 127 and by_commune[0]["grouping"] == "commune"
+    assert sum(int(r["total"]) for r in by_commune[1:]) == 1
+    rows = rows_of(reader.get(MARKETS, {"format": "csv", "by": "district"}))
     assert len(rows) == 31
     assert rows[0]["total"] == "1"
     assert next(r for r in rows if r["district"] == "017")["total"] == "1"

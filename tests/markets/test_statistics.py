@@ -31,7 +31,7 @@ def make_markets():
 
 def test_counts_by_status_class_and_district():
     make_markets()
-    stats = market_statistics()
+    stats = market_statistics(grouping="district")
     assert stats.city.as_dict() == {
         "total": 6,
         "by_status": {**ZERO_STATUSES, "operating": 3, "under_renovation": 1, "planned": 1,
@@ -52,7 +52,7 @@ def test_counts_by_status_class_and_district():
 
 def test_every_district_is_listed_with_zeros_when_empty():
     make_markets()
-    stats = market_statistics()
+    stats = market_statistics(grouping="district")
     assert [d.code for d, _ in stats.districts] == list(
         District.objects.values_list("code", flat=True)
     )
@@ -61,7 +61,7 @@ def test_every_district_is_listed_with_zeros_when_empty():
 
 
 def test_no_markets_at_all():
-    stats = market_statistics()
+    stats = market_statistics(grouping="district")
     assert stats.city.as_dict() == {"total": 0, "by_status": ZERO_STATUSES,
                                     "by_class": ZERO_CLASSES}  # fmt: skip
 
@@ -81,7 +81,7 @@ def test_restricted_to_chosen_markets_and_districts():
 def test_a_fixed_number_of_queries_whatever_the_number_of_markets(django_assert_num_queries):
     make_markets()
     with django_assert_num_queries(2):
-        market_statistics()
+        market_statistics(grouping="district")
     Market.objects.bulk_create(
         MarketFactory.build(district=district(code), status=status, market_class=klass)
         for code in ["001", "268", "282"]
@@ -89,6 +89,6 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_markets(django_assert_
         for klass in ["1", "2", None]
     )
     with django_assert_num_queries(2):
-        stats = market_statistics()
+        stats = market_statistics(grouping="district")
     assert stats.city.total == 6 + 27
     assert counts_of(stats, "268").by_class == {"1": 3, "2": 3, "3": 0, UNCLASSIFIED: 3}

@@ -354,7 +354,10 @@ def test_api_matrix(role):
     matrix.check("api", "GET /api/v1/districts/", response, read)
     stats = [
         "/api/v1/stats/wastewater-compliance/",
+        "/api/v1/stats/wastewater-compliance/?by=district",
         "/api/v1/stats/construction-overdue/?as_of=2030-01-01",
+        "/api/v1/stats/construction-overdue/?as_of=2030-01-01&by=district",
+        "/api/v1/stats/markets/?by=district",
         "/api/v1/stats/markets/",
     ]
     for url in stats:
@@ -375,9 +378,17 @@ def test_api_matrix(role):
             assert len(codes) == 30
         else:
             assert codes == allowed, codes
-        kpi = client.get("/api/v1/stats/wastewater-compliance/").json()
+        kpi = client.get("/api/v1/stats/wastewater-compliance/?by=district").json()
         kpi_codes = {row["district"] for row in kpi["districts"]}
         assert kpi_codes <= (codes if role in SEES_ALL else allowed), kpi_codes
+        # Grouped by commune: only communes the account sees (126 for those who see all).
+        kpi = client.get("/api/v1/stats/wastewater-compliance/?by=commune").json()
+        commune_codes = {row["unit"] for row in kpi["units"]}
+        units = client.get("/api/v1/units/?level=commune&page_size=500").json()["results"]
+        seen = {row["code"] for row in units}
+        assert commune_codes <= seen, commune_codes - seen
+        if role in SEES_ALL:
+            assert len(commune_codes) == 126
 
 
 # -- the admin ---------------------------------------------------------------------------------
