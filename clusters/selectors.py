@@ -122,6 +122,7 @@ def wastewater_compliance(
     grouping: str | None = None,
     units: list | None = None,
     districts: QuerySet | list[District] | None = None,
+    with_units: bool = True,
 ) -> ComplianceKpi:
     """The share of operating clusters meeting the wastewater standard at ``as_of``.
 
@@ -131,7 +132,8 @@ def wastewater_compliance(
     every unit of the level, empty ones included). ``districts`` is v1's spelling of
     ``grouping="district", units=districts``. When units are given only their clusters are
     counted (one unit's KPI reads one unit's clusters); over every unit, the city figure also
-    counts the clusters in no unit of the level (``unsettled``). Three queries in all.
+    counts the clusters in no unit of the level (``unsettled``). Three queries in all;
+    two without ``with_units`` (the total only: no unit rows are listed, or loaded).
     """
     as_of = as_of or today()
     if districts is not None:
@@ -141,7 +143,9 @@ def wastewater_compliance(
     clusters = IndustrialCluster.objects.operating_with_wastewater_state(as_of)
     district_rows: dict[int, District] = {}
     if units is None:
-        if grouping == UnitLevel.DISTRICT:
+        if not with_units:
+            covered = []
+        elif grouping == UnitLevel.DISTRICT:
             district_rows = {d.pk: d for d in District.objects.order_by("code")}
             covered = [ReportingUnit.of(d) for d in district_rows.values()]
         else:

@@ -19,9 +19,9 @@ from clusters.selectors import (
     OPERATING_STATES,
     ComplianceKpi,
     ConstructionOverdue,
-    DistrictKpi,
     KpiFigures,
     OverdueCluster,
+    UnitKpi,
     construction_overdue,
     target_for,
     wastewater_compliance,
@@ -30,8 +30,9 @@ from dashboard.forms import TREND_START_YEAR
 from markets.models import Market, MarketProject
 from markets.selectors import MarketStatistics, market_statistics
 from registry.dates import today
-from registry.models import District
-from registry.scoping import districts_in_scope, restrict, visible_communes
+from registry.models import District, UnitLevel
+from registry.reporting import grouping_at
+from registry.scoping import districts_in_scope, kept_communes, restrict, visible_communes
 
 #: The longest list of clusters or projects shown on the page; the CSV has them all.
 PAGE_LIST_LIMIT = 100
@@ -39,33 +40,38 @@ PAGE_LIST_LIMIT = 100
 
 @dataclass
 class Scope:
-    """Whose records the page shows: every district, or the user's own districts."""
+    """Whose records the page shows: every unit, or the user's own units (districts, and
+    communes since the reform: ``registry.scoping.units_in_scope``)."""
 
     user: object
     all_districts: bool
+    #: the local-staff account's districts (empty for department staff, who see every unit)
     districts: list[District]
 
     @classmethod
     def for_user(cls, user) -> "Scope":
         covered = districts_in_scope(user)
-        # Every district is listed (the page's table shows them), so the selectors are
-        # given the loaded list instead of loading it again.
-        return cls(
-            user=user,
-            all_districts=covered is None,
-            districts=list(District.objects.all()) if covered is None else covered,
-        )
+        return cls(user=user, all_districts=covered is None, districts=covered or [])
 
     @cached_property
-    def city_districts(self) -> list[District]:
-        """Every district, for the city figure shown to district staff for context."""
-        return self.districts if self.all_districts else list(District.objects.all())
+    def communes(self) -> list:
+        """The commune-level units whose figures the user is shown (all for department
+        staff)."""
+        return list(kept_communes(self.user).order_by("code"))
+
+    def units(self, grouping: str) -> list | None:
+        """The units of ``grouping`` the figures cover; None for every unit."""
+        if self.all_districts:
+            return None
+        return self.districts if grouping == UnitLevel.DISTRICT else self.communes
 
     @cached_property
     def keeps_units(self) -> bool:
         """Whether the account keeps any unit: districts, or communes (whose records the
         lists show, though the district figures are not theirs)."""
-        return bool(self.districts) or visible_communes(self.user).exists()
+        return (
+            self.all_districts or bool(self.districts) or visible_communes(self.user).exists()
+        )
 
     def restrict(self, queryset: QuerySet) -> QuerySet:
         return restrict(queryset, self.user)
@@ -73,7 +79,7 @@ class Scope:
 
 @dataclass(frozen=True)
 class Compliance:
-    """The KPI at one date over the user's districts and, for district staff, the city."""
+    """The KPI at one date over the user's units and, for local staff, the city."""
 
     scope: ComplianceKpi
     city: ComplianceKpi | None
@@ -83,28 +89,37 @@ class Compliance:
         return self.scope.as_of
 
 
-def compliance_at(scope: Scope, as_of: datetime.date) -> Compliance:
-    kpi = wastewater_compliance(as_of=as_of, districts=scope.districts)
+def compliance_at(
+    scope: Scope, as_of: datetime.date, grouping: str | None = None, *, with_units=True
+) -> Compliance:
+    """The KPI over the scope's units of ``grouping`` and, for local staff, the city's
+    total (``with_units``: list each unit's figures; without, the totals only)."""
+    grouping = grouping_at(as_of, grouping)
+    kpi = wastewater_compliance(
+        as_of=as_of, grouping=grouping, units=scope.units(grouping), with_units=with_units
+    )
     city = None
     if not scope.all_districts:
-        city = wastewater_compliance(as_of=as_of, districts=scope.city_districts)
+        city = wastewater_compliance(as_of=as_of, grouping=grouping, with_units=False)
     return Compliance(scope=kpi, city=city)
 
 
-def district_sort_key(row: DistrictKpi):
+def unit_sort_key(row: UnitKpi):
     """Furthest behind first: the largest shortfall, then the lowest share, then the code."""
     figures = row.figures
     share = figures.share_percent
     return (
         -(figures.shortfall or 0),
         share if share is not None else 101,
-        row.district.code,
+        row.unit.code,
     )
 
 
-def districts_by_shortfall(kpi: ComplianceKpi, *, keep_empty: bool) -> list[DistrictKpi]:
-    rows = kpi.districts if keep_empty else [r for r in kpi.districts if r.figures.operating]
-    return sorted(rows, key=district_sort_key)
+def units_by_shortfall(kpi: ComplianceKpi, *, keep_empty: bool) -> list[UnitKpi]:
+    """The units furthest behind first; without ``keep_empty``, only those with a cluster in
+    operation (126 mostly empty communes help no one; the CSV and the API list them all)."""
+    rows = kpi.units if keep_empty else [r for r in kpi.units if r.figures.operating]
+    return sorted(rows, key=unit_sort_key)
 
 
 @dataclass(frozen=True)
@@ -120,10 +135,13 @@ def trend_dates(now: datetime.date) -> list[datetime.date]:
     return [datetime.date(year, 12, 31) for year in range(TREND_START_YEAR, now.year)] + [now]
 
 
-def trend(scope: Scope, now: datetime.date) -> list[TrendPoint]:
+def trend(scope: Scope, now: datetime.date, grouping: str | None = None) -> list[TrendPoint]:
+    """The KPI at each trend date, over the same units whatever side of the reform the date
+    is on (the units of ``grouping``, default the level today)."""
+    grouping = grouping_at(now, grouping)
     points = []
     for day in trend_dates(now):
-        at = compliance_at(scope, day)
+        at = compliance_at(scope, day, grouping, with_units=False)
         points.append(
             TrendPoint(
                 as_of=day,
@@ -171,20 +189,30 @@ def state_reason(state: str) -> str:
     return WASTEWATER_STATE_REASONS[WastewaterState(state)]
 
 
-def overdue_lists(scope: Scope, as_of: datetime.date) -> ConstructionOverdue:
-    """Both construction-overdue lists (start, completion) over the scope."""
+def overdue_lists(
+    scope: Scope, as_of: datetime.date, grouping: str | None = None
+) -> ConstructionOverdue:
+    """Both construction-overdue lists (start, completion) over the scope, each item with
+    its reporting unit."""
     return construction_overdue(
-        as_of=as_of, clusters=scope.restrict(IndustrialCluster.objects.all())
+        as_of=as_of,
+        clusters=scope.restrict(IndustrialCluster.objects.all()),
+        grouping=grouping,
     )
 
 
-def overdue_clusters(scope: Scope, as_of: datetime.date) -> list[OverdueCluster]:
-    return overdue_lists(scope, as_of).clusters
+def overdue_clusters(
+    scope: Scope, as_of: datetime.date, grouping: str | None = None
+) -> list[OverdueCluster]:
+    return overdue_lists(scope, as_of, grouping).clusters
 
 
-def markets(scope: Scope) -> MarketStatistics:
+def markets(scope: Scope, grouping: str | None = None) -> MarketStatistics:
+    grouping = grouping_at(today(), grouping)
     return market_statistics(
-        markets=scope.restrict(Market.objects.all()), districts=scope.districts
+        markets=scope.restrict(Market.objects.all()),
+        grouping=grouping,
+        units=scope.units(grouping),
     )
 
 
@@ -231,8 +259,10 @@ class Dashboard:
     as_of: datetime.date
     now: datetime.date
     compliance: Compliance
-    district_rows: list[DistrictKpi]
-    empty_district_count: int
+    #: the level the tables are grouped by, and the units' rows furthest behind first
+    grouping: str
+    unit_rows: list[UnitKpi]
+    empty_unit_count: int
     trend: list[TrendPoint]
     overdue: list[OverdueCluster]
     not_compliant: list[NotCompliantRow]
@@ -252,17 +282,23 @@ class Dashboard:
         return year if year is not None and year != day.year else None
 
 
-def build_dashboard(scope: Scope, as_of: datetime.date, now: datetime.date) -> Dashboard:
-    compliance = compliance_at(scope, as_of)
-    # District staff see each of their districts, even without operating clusters;
-    # department staff see the districts that have any (the CSV lists all of them).
+def build_dashboard(
+    scope: Scope, as_of: datetime.date, now: datetime.date, grouping: str | None = None
+) -> Dashboard:
+    """``grouping``: ``district`` or ``commune``, default the reporting level at ``as_of``
+    (``registry.reporting``); the KPI table, the overdue lists and the market counts are
+    grouped by it."""
+    grouping = grouping_at(as_of, grouping)
+    compliance = compliance_at(scope, as_of, grouping)
+    # Local staff see each of their units, even without operating clusters; department
+    # staff see the units that have any (the CSV lists all of them).
     keep_empty = not scope.all_districts
-    district_rows = districts_by_shortfall(compliance.scope, keep_empty=keep_empty)
+    unit_rows = units_by_shortfall(compliance.scope, keep_empty=keep_empty)
     not_compliant, not_compliant_more = first_rows(not_compliant_clusters(scope, as_of))
-    market_stats = markets(scope)
+    market_stats = markets(scope, grouping)
     projects, projects_more = first_rows(projects_under_way(scope, as_of))
-    trend_points = trend(scope, now)
-    overdue = overdue_lists(scope, as_of)
+    trend_points = trend(scope, now, grouping)
+    overdue = overdue_lists(scope, as_of, grouping)
     for project in projects:
         project.budget_text = (
             grouped_digits(project.budget_vnd) if project.budget_vnd is not None else ""
@@ -272,8 +308,9 @@ def build_dashboard(scope: Scope, as_of: datetime.date, now: datetime.date) -> D
         as_of=as_of,
         now=now,
         compliance=compliance,
-        district_rows=district_rows,
-        empty_district_count=len(compliance.scope.districts) - len(district_rows),
+        grouping=grouping,
+        unit_rows=unit_rows,
+        empty_unit_count=len(compliance.scope.units) - len(unit_rows),
         trend=trend_points,
         overdue=overdue.start_overdue,
         completion_overdue=overdue.completion_overdue,
@@ -281,7 +318,7 @@ def build_dashboard(scope: Scope, as_of: datetime.date, now: datetime.date) -> D
         not_compliant_more=not_compliant_more,
         markets=market_stats,
         market_rows=[
-            (d, counts) for d, counts in market_stats.districts if counts.total or keep_empty
+            (unit, counts) for unit, counts in market_stats.units if counts.total or keep_empty
         ],
         projects=projects,
         projects_more=projects_more,

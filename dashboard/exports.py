@@ -18,6 +18,7 @@ from markets.choices import MarketClass, MarketStatus
 from markets.selectors import UNCLASSIFIED
 from registry.csv_safety import neutralise
 from registry.dates import today
+from registry.models import UnitLevel
 
 
 def _text(value) -> str:
@@ -56,26 +57,40 @@ def kpi_values(figures) -> list:
     ]
 
 
-def districts_table(scope: data.Scope, as_of: datetime.date):
-    compliance = data.compliance_at(scope, as_of)
-    header = [_("date"), _("district code"), _("district"), *kpi_columns()]
+def scope_label(scope: data.Scope) -> str:
+    return _("Hanoi (all units)") if scope.all_districts else _("Your units")
+
+
+def level_label(level: str) -> str:
+    return str(UnitLevel(level).label)
+
+
+def districts_table(scope: data.Scope, as_of: datetime.date, grouping: str | None = None):
+    """The KPI by reporting unit (``grouping``, default the level at ``as_of``), every unit
+    listed, furthest behind first; then the total and, for local staff, the city."""
+    compliance = data.compliance_at(scope, as_of, grouping)
+    level = level_label(compliance.scope.grouping)
+    header = [_("date"), _("level"), _("unit code"), _("unit"), *kpi_columns()]
     rows = [
-        [as_of, row.district.code, row.district.name, *kpi_values(row.figures)]
-        for row in data.districts_by_shortfall(compliance.scope, keep_empty=True)
+        [as_of, level, row.unit.code, row.unit.name, *kpi_values(row.figures)]
+        for row in data.units_by_shortfall(compliance.scope, keep_empty=True)
     ]
-    label = _("Hanoi (all districts)") if scope.all_districts else _("Your districts")
-    rows.append([as_of, "", label, *kpi_values(compliance.scope.city)])
+    if compliance.scope.unsettled is not None:
+        rows.append(
+            [as_of, level, "", _("No commune settled"), *kpi_values(compliance.scope.unsettled)]
+        )
+    rows.append([as_of, "", "", scope_label(scope), *kpi_values(compliance.scope.city)])
     if compliance.city is not None:
-        rows.append([as_of, "", _("Hanoi (all districts)"), *kpi_values(compliance.city.city)])
+        rows.append([as_of, "", "", _("Hanoi (all units)"), *kpi_values(compliance.city.city)])
     return header, rows
 
 
-def trend_table(scope: data.Scope, as_of: datetime.date):
+def trend_table(scope: data.Scope, as_of: datetime.date, grouping: str | None = None):
     header = [_("date"), *kpi_columns()]
     if not scope.all_districts:
         header += [_("Hanoi share (%)"), _("Hanoi target met")]
     rows = []
-    for point in data.trend(scope, today()):
+    for point in data.trend(scope, today(), grouping):
         row = [point.as_of, *kpi_values(point.scope)]
         if point.city is not None:
             row += [point.city.share_percent, point.city.met]
@@ -83,12 +98,14 @@ def trend_table(scope: data.Scope, as_of: datetime.date):
     return header, rows
 
 
-def overdue_table(scope: data.Scope, as_of: datetime.date):
-    """Both lists: the start-overdue rows, then the completion-overdue rows."""
+def overdue_table(scope: data.Scope, as_of: datetime.date, grouping: str | None = None):
+    """Both lists: the start-overdue rows, then the completion-overdue rows, each with the
+    reporting unit the cluster counts in."""
     header = [
         _("code"),
         _("name"),
         _("district"),
+        _("unit"),
         _("establishment decision date"),
         _("months since establishment"),
         _("overdue list"),
@@ -97,7 +114,7 @@ def overdue_table(scope: data.Scope, as_of: datetime.date):
         _("extension decision number"),
         _("days overdue"),
     ]
-    overdue = data.overdue_lists(scope, as_of)
+    overdue = data.overdue_lists(scope, as_of, grouping)
     lists = [
         (_("construction start"), overdue.start_overdue),
         (_("infrastructure completion"), overdue.completion_overdue),
@@ -107,6 +124,7 @@ def overdue_table(scope: data.Scope, as_of: datetime.date):
             item.cluster.code,
             item.cluster.name,
             item.cluster.district.name,
+            item.unit.name if item.unit else "",
             item.cluster.established_on,
             item.months_since_established,
             kind,
@@ -121,7 +139,7 @@ def overdue_table(scope: data.Scope, as_of: datetime.date):
     return header, rows
 
 
-def not_compliant_table(scope: data.Scope, as_of: datetime.date):
+def not_compliant_table(scope: data.Scope, as_of: datetime.date, grouping: str | None = None):
     header = [
         _("code"),
         _("name"),
@@ -146,11 +164,12 @@ def not_compliant_table(scope: data.Scope, as_of: datetime.date):
     return header, rows
 
 
-def markets_table(scope: data.Scope, as_of: datetime.date):
+def markets_table(scope: data.Scope, as_of: datetime.date, grouping: str | None = None):
     classes = [*MarketClass, None]
     header = [
-        _("district code"),
-        _("district"),
+        _("level"),
+        _("unit code"),
+        _("unit"),
         _("markets"),
         *[str(status.label) for status in MarketStatus],
         *[str(c.label) if c else _("Not classified") for c in classes],
@@ -163,14 +182,16 @@ def markets_table(scope: data.Scope, as_of: datetime.date):
             *[counts.by_class.get(c.value if c else UNCLASSIFIED, 0) for c in classes],
         ]
 
-    stats = data.markets(scope)
-    rows = [[d.code, d.name, *values(counts)] for d, counts in stats.districts]
-    label = _("Hanoi (all districts)") if scope.all_districts else _("Your districts")
-    rows.append(["", label, *values(stats.city)])
+    stats = data.markets(scope, grouping)
+    level = level_label(stats.grouping)
+    rows = [[level, unit.code, unit.name, *values(counts)] for unit, counts in stats.units]
+    if stats.unsettled is not None:
+        rows.append([level, "", _("No commune settled"), *values(stats.unsettled)])
+    rows.append(["", "", scope_label(scope), *values(stats.city)])
     return header, rows
 
 
-def projects_table(scope: data.Scope, as_of: datetime.date):
+def projects_table(scope: data.Scope, as_of: datetime.date, grouping: str | None = None):
     header = [
         _("market code"),
         _("market"),

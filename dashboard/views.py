@@ -23,6 +23,7 @@ from markets.choices import MarketClass, MarketStatus
 from markets.models import Market
 from markets.selectors import UNCLASSIFIED
 from registry.dates import today
+from registry.reporting import GROUPINGS, grouping_at, grouping_label
 
 #: the view permissions each part of the dashboard needs (the same as the API's for it)
 CLUSTER_FIGURES = ("clusters.view_industrialcluster",)
@@ -48,10 +49,14 @@ def index(request):
     require_permissions(request.user, CLUSTER_FIGURES)
     now = today()
     form, as_of = parse_as_of(request.GET, default=now)
+    grouping = grouping_at(as_of, parse_grouping(request.GET))
     scope = data.Scope.for_user(request.user)
     context = {
         "form": form,
         "as_of": as_of,
+        "grouping": grouping,
+        "grouping_label": grouping_label(grouping, as_of),
+        "groupings": grouping_choices(as_of, grouping),
         "now": now,
         "presets": date_presets(now),
         "projection": as_of > now,
@@ -60,8 +65,8 @@ def index(request):
         "show_markets": request.user.has_perms(MARKET_FIGURES),
         "show_projects": request.user.has_perms(PROJECT_LIST),
     }
-    if scope.districts:
-        dashboard = data.build_dashboard(scope, as_of, now)
+    if scope.keeps_units:
+        dashboard = data.build_dashboard(scope, as_of, now, grouping)
         compliance = dashboard.compliance
         kpi = compliance.scope.city
         city_kpi = compliance.city.city if compliance.city else None
@@ -71,17 +76,19 @@ def index(request):
             kpi_states=state_cells(kpi),
             city_kpi=city_kpi,
             city_states=state_cells(city_kpi) if city_kpi else None,
-            district_table=[
+            unit_table=[
                 {
-                    "district": row.district,
+                    "unit": row.unit,
                     "figures": row.figures,
                     "states": state_cells(row.figures),
                 }
-                for row in dashboard.district_rows
+                for row in dashboard.unit_rows
             ],
+            scope_units=[row.unit for row in dashboard.compliance.scope.units],
+            market_grouping=dashboard.markets.grouping,
             market_city=market_cells(dashboard.markets.city),
             market_table=[
-                {"district": d, **market_cells(counts)} for d, counts in dashboard.market_rows
+                {"unit": unit, **market_cells(counts)} for unit, counts in dashboard.market_rows
             ],
             market_status_labels=[s.label for s in MarketStatus],
             market_class_labels=[c.label for c in MarketClass] + [NOT_CLASSIFIED],
@@ -98,6 +105,21 @@ def index(request):
             market_admin_url=_changelist_url(Market),
         )
     return render(request, "dashboard/index.html", context)
+
+
+def parse_grouping(query) -> str | None:
+    """``by`` from the query string when it names a grouping; anything else is the default
+    (the reporting level at the date)."""
+    by = query.get("by")
+    return by if by in GROUPINGS else None
+
+
+def grouping_choices(as_of, current: str) -> list[dict]:
+    """The switch between the two maps, named for the side of the reform ``as_of`` is on."""
+    return [
+        {"value": level, "label": grouping_label(level, as_of), "current": level == current}
+        for level in GROUPINGS
+    ]
 
 
 def _changelist_url(model) -> str:
@@ -163,7 +185,7 @@ def table_csv(request, table: str):
     if form.is_bound and not form.is_valid():
         messages = " ".join(str(m) for errors in form.errors.values() for m in errors)
         return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
-    header, rows = build(scope, as_of)
+    header, rows = build(scope, as_of, grouping_at(as_of, parse_grouping(request.GET)))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table}-{as_of.isoformat()}.csv"'
     exports.write_csv(response, header, rows)

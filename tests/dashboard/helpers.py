@@ -81,7 +81,7 @@ class FigureParser(HTMLParser):
     """Collects ``data-figure``/``data-value`` pairs, keyed by the enclosing table's id and
     row key (``data-district``, ``data-date`` or ``data-code``), plus the row order."""
 
-    ROW_KEYS = ("data-district", "data-date", "data-code", "data-market")
+    ROW_KEYS = ("data-district", "data-date", "data-code", "data-market", "data-unit")
 
     def __init__(self):
         super().__init__()

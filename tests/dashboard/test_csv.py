@@ -55,11 +55,12 @@ def test_district_csv_equals_the_selector_for_every_district(client, department_
     rows = read_csv(download(client, department_user, "districts"))
     header, body = rows[0], rows[1:]
     expected = wastewater_compliance(as_of=AS_OF)
-    by_code = {row[1]: row for row in body if row[1]}
+    by_code = {row[2]: row for row in body if row[2]}
 
     assert len(by_code) == 30  # every district, empty ones too
     for item in expected.districts:
         row = dict(zip(header, by_code[item.district.code], strict=True))
+        assert row["level"] == "District level"
         assert row["operating"] == str(item.figures.operating)
         assert row["compliant"] == str(item.figures.compliant)
         assert row["share (%)"] == as_text(item.figures.share_percent)
@@ -84,14 +85,14 @@ def test_district_staff_csv_holds_only_their_districts(client, district_user):
         assert "DA-" in text
         assert "UH-" not in text and "HK-" not in text, table
     rows = read_csv(download(client, district_user, "districts"))
-    codes = [row[1] for row in rows[1:] if row[1]]
+    codes = [row[2] for row in rows[1:] if row[2]]
     assert codes == ["017"]
     # Their districts, then the city for context.
-    assert rows[-1][3] == str(wastewater_compliance(as_of=AS_OF).city.operating)
-    assert rows[-1][3] == "6"
-    assert rows[1][3] == "4"  # Đông Anh's own operating clusters
-    markets = read_csv(download(client, district_user, "markets"))
-    assert [row[0] for row in markets[1:] if row[0]] == ["017"]
+    assert rows[-1][4] == str(wastewater_compliance(as_of=AS_OF).city.operating)
+    assert rows[-1][4] == "6"
+    assert rows[1][4] == "4"  # Đông Anh's own operating clusters
+    markets = read_csv(download(client, district_user, "markets", by="district"))
+    assert [row[1] for row in markets[1:] if row[1]] == ["017"]
 
 
 def test_bad_date_is_a_clear_400(client, department_user):
