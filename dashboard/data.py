@@ -69,9 +69,7 @@ class Scope:
     def keeps_units(self) -> bool:
         """Whether the account keeps any unit: districts, or communes (whose records the
         lists show, though the district figures are not theirs)."""
-        return (
-            self.all_districts or bool(self.districts) or visible_communes(self.user).exists()
-        )
+        return self.all_districts or bool(self.districts) or visible_communes(self.user).exists()
 
     def restrict(self, queryset: QuerySet) -> QuerySet:
         return restrict(queryset, self.user)

@@ -185,18 +185,14 @@ def test_commune_staff_get_their_communes_figures(db, world):
     assert overdue["grouping"] == "commune"
 
 
-def test_district_staff_after_the_reform_get_the_communes_formed_from_their_district(
-    db, world
-):
+def test_district_staff_after_the_reform_get_the_communes_formed_from_their_district(db, world):
     staff = UserFactory(username="huyen-dong-anh", districts=[district("017")])
     grant(staff, "clusters.view_industrialcluster")
     body = token_client(staff).get(KPI, {"as_of": "2025-12-14"}).json()
     codes = {u["unit"] for u in body["units"]}
     # Only communes formed from Đông Anh alone (their every record is Đông Anh's).
     for unit in AdministrativeUnit.objects.filter(code__in=codes):
-        predecessors = set(
-            unit.predecessions.values_list("predecessor__district__code", flat=True)
-        )
+        predecessors = set(unit.predecessions.values_list("predecessor__district__code", flat=True))
         assert predecessors == {"017"}, unit
     assert codes and codes <= {c.code for c in world["dong_anh"]}
     assert body["operating"] == sum(u["operating"] for u in body["units"])
@@ -208,9 +204,7 @@ def test_a_cluster_in_no_commune_counts_in_the_total_as_unsettled(department, wo
     body = department.get(KPI, {"as_of": "2025-12-14"}).json()
     assert body["unsettled"]["operating"] == 1
     assert body["operating"] == 5 == 1 + sum(u["operating"] for u in body["units"])
-    rows = department.get(KPI, {"as_of": "2025-12-14", "format": "csv"}).content.decode(
-        "utf-8-sig"
-    )
+    rows = department.get(KPI, {"as_of": "2025-12-14", "format": "csv"}).content.decode("utf-8-sig")
     assert rows.splitlines()[2].split(",")[3] != ""  # the unsettled row, named
 
 

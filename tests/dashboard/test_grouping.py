@@ -60,16 +60,16 @@ def test_before_the_reform_the_table_is_by_district(client, department_user, cit
     assert '<strong aria-current="true" data-grouping="district">' in html
 
 
-def test_after_the_reform_the_table_is_by_commune_without_empty_ones(
-    client, department_user, city
-):
+def test_after_the_reform_the_table_is_by_commune_without_empty_ones(client, department_user, city):
     html = page(client, department_user, as_of="14/12/2025")
     figures = parse_figures(html)
     first, second = city["dong_anh"][:2]
     expected = wastewater_compliance(as_of=AFTER)
     shown = [row.unit.code for row in expected.units if row.figures.operating]
-    assert sorted(figures.rows["district-table"]) == sorted(shown) == sorted(
-        [first.code, second.code, city["ung_hoa"][0].code]
+    assert (
+        sorted(figures.rows["district-table"])
+        == sorted(shown)
+        == sorted([first.code, second.code, city["ung_hoa"][0].code])
     )
     assert figures.figures[("district-table", first.code, "operating")] == "2"
     assert figures.figures[("district-table", first.code, "compliant")] == "1"
