@@ -317,8 +317,16 @@ When two inspections share the latest date, a `fails` wins.
 
 KPI_DESCRIPTION = (
     """The share of operating industrial clusters whose wastewater meets the national
-technical regulation, against the year's target, at `as_of`: the total over the districts you
-see, and each of them (only one with `district`). District accounts get their districts.
+technical regulation, against the year's target, at `as_of`: the total over the units you
+keep, and each of them (only one with `unit` or `district`).
+
+**The reporting unit** (`grouping`): the 30 districts for a date before 1 July 2025, the 126
+communes and wards from then on; `by=district` after the reform gives the former districts,
+`by=commune` before it today's communes. A cluster counts in the unit of that level it lies in;
+one whose commune is not settled yet counts in the total and in `unsettled`. `units` lists every
+unit covered (empty ones included); when grouped by district, `districts` repeats them in v1's
+shape. Local accounts get their units: communes, or districts (and, by commune, the communes
+formed from their districts alone).
 """
     + RULES
     + """
