@@ -265,7 +265,7 @@ class Dashboard:
     overdue: list[OverdueCluster]
     not_compliant: list[NotCompliantRow]
     not_compliant_more: bool
-    markets: MarketStatistics
+    markets: MarketStatistics | None
     market_rows: list
     projects: list[MarketProject]
     projects_more: bool
@@ -281,11 +281,18 @@ class Dashboard:
 
 
 def build_dashboard(
-    scope: Scope, as_of: datetime.date, now: datetime.date, grouping: str | None = None
+    scope: Scope,
+    as_of: datetime.date,
+    now: datetime.date,
+    grouping: str | None = None,
+    *,
+    with_markets: bool = True,
+    with_projects: bool = True,
 ) -> Dashboard:
     """``grouping``: ``district`` or ``commune``, default the reporting level at ``as_of``
     (``registry.reporting``); the KPI table, the overdue lists and the market counts are
-    grouped by it."""
+    grouped by it. Without ``with_markets`` / ``with_projects`` (an account that may not see
+    them) those sections are not queried at all."""
     grouping = grouping_at(as_of, grouping)
     compliance = compliance_at(scope, as_of, grouping)
     # Local staff see each of their units, even without operating clusters; department
@@ -293,8 +300,10 @@ def build_dashboard(
     keep_empty = not scope.all_districts
     unit_rows = units_by_shortfall(compliance.scope, keep_empty=keep_empty)
     not_compliant, not_compliant_more = first_rows(not_compliant_clusters(scope, as_of))
-    market_stats = markets(scope, grouping)
-    projects, projects_more = first_rows(projects_under_way(scope, as_of))
+    market_stats = markets(scope, grouping) if with_markets else None
+    projects, projects_more = (
+        first_rows(projects_under_way(scope, as_of)) if with_projects else ([], False)
+    )
     trend_points = trend(scope, now, grouping)
     overdue = overdue_lists(scope, as_of, grouping)
     for project in projects:
@@ -316,7 +325,9 @@ def build_dashboard(
         not_compliant_more=not_compliant_more,
         markets=market_stats,
         market_rows=[
-            (unit, counts) for unit, counts in market_stats.units if counts.total or keep_empty
+            (unit, counts)
+            for unit, counts in (market_stats.units if market_stats else [])
+            if counts.total or keep_empty
         ],
         projects=projects,
         projects_more=projects_more,

@@ -66,7 +66,14 @@ def index(request):
         "show_projects": request.user.has_perms(PROJECT_LIST),
     }
     if scope.keeps_units:
-        dashboard = data.build_dashboard(scope, as_of, now, grouping)
+        dashboard = data.build_dashboard(
+            scope,
+            as_of,
+            now,
+            grouping,
+            with_markets=context["show_markets"],
+            with_projects=context["show_projects"],
+        )
         compliance = dashboard.compliance
         kpi = compliance.scope.city
         city_kpi = compliance.city.city if compliance.city else None
@@ -85,8 +92,8 @@ def index(request):
                 for row in dashboard.unit_rows
             ],
             scope_units=[row.unit for row in dashboard.compliance.scope.units],
-            market_grouping=dashboard.markets.grouping,
-            market_city=market_cells(dashboard.markets.city),
+            market_grouping=dashboard.markets.grouping if dashboard.markets else grouping,
+            market_city=market_cells(dashboard.markets.city) if dashboard.markets else None,
             market_table=[
                 {"unit": unit, **market_cells(counts)} for unit, counts in dashboard.market_rows
             ],

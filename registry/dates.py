@@ -51,5 +51,9 @@ def validate_as_of(value: datetime.date) -> None:
         raise ValidationError(
             _("Choose a date between %(earliest)s and %(latest)s."),
             code="as_of_range",
-            params={"earliest": EARLIEST_AS_OF.isoformat(), "latest": LATEST_AS_OF.isoformat()},
+            # Day first, as people type dates here (the API reads DD/MM/YYYY too).
+            params={
+                "earliest": EARLIEST_AS_OF.strftime("%d/%m/%Y"),
+                "latest": LATEST_AS_OF.strftime("%d/%m/%Y"),
+            },
         )

@@ -113,3 +113,23 @@ def test_the_csv_by_commune_lists_every_commune(client, department_user, city):
     units = [row for row in rows[1:] if row[2]]
     assert len(units) == 126
     assert {row[1] for row in units} == {"Commune level"}
+
+
+def test_sections_an_account_may_not_see_are_not_queried(client, city):
+    """An account with the clusters' view permission only: no market or project query."""
+    from django.contrib.auth.models import Permission
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory(username="clusters-only")
+    user.user_permissions.add(
+        Permission.objects.get(codename="access_all_districts"),
+        Permission.objects.get(codename="view_industrialcluster"),
+    )
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/", {"as_of": "14/12/2025"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="market-table"' not in html and 'id="district-table"' in html
+    assert not [q["sql"] for q in queries if "markets_market" in q["sql"]]

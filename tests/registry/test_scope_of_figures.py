@@ -57,4 +57,6 @@ def test_one_range_of_dates_for_the_api_the_filters_and_the_dashboard(day, accep
     assert (listing.status_code == 200) is accepted
     assert form.is_valid() is accepted
     if not accepted:
-        assert "1900-01-01" in str(stats.json()) and "2199-12-31" in str(stats.json())
+        # Day first, as the dashboard's date box (and the API, which reads it too) takes it.
+        assert "01/01/1900" in str(stats.json()) and "31/12/2199" in str(stats.json())
+        assert "01/01/1900" in str(form.errors) and "31/12/2199" in str(form.errors)
