@@ -19,6 +19,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Model
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -357,11 +358,61 @@ class VersionedInlineForm(VersionedModelForm):
         return any(name != "expected_version" for name in self.changed_data)
 
 
+class VersionedInlineFormSet(BaseInlineFormSet):
+    """Rows marked for deletion are checked too: Django ignores a deleted row's own errors,
+    so a row changed on its own page since the page was loaded, or posted without its
+    version, is refused here (the page's error, nothing saved) instead of deleted unseen; and
+    the delete itself happens only at the version checked (under the row's lock)."""
+
+    def _expected_version(self, form):
+        raw = form.data.get(form.add_prefix("expected_version"), "")
+        return int(raw) if str(raw).isdigit() else None
+
+    def clean(self):
+        super().clean()
+        errors = []
+        for form in self.deleted_forms:
+            instance = form.instance
+            if instance.pk is None:
+                continue
+            expected = self._expected_version(form)
+            if expected is None:
+                errors.append(
+                    gettext(
+                        "A row marked for deletion was sent without the version it was loaded "
+                        "with, so it cannot tell whether someone else changed it meanwhile. "
+                        "Nothing was saved: reload the page and make your changes again."
+                    )
+                )
+                continue
+            current = (
+                type(instance)
+                ._default_manager.filter(pk=instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is not None and current != expected:
+                errors.append(changed_meanwhile_message(instance, expected))
+        if errors:
+            raise ValidationError(errors, code="stale_version")
+
+    def delete_existing(self, obj, commit=True):
+        if not commit:
+            return
+        form = next((f for f in self.deleted_forms if f.instance.pk == obj.pk), None)
+        expected = self._expected_version(form) if form is not None else None
+        if expected is None:
+            raise StaleVersionError(None)
+        obj.delete_if_unchanged(expected)
+
+
 class VersionedInlineMixin:
     """An inline whose rows carry their version: a row changed on its own page since the
-    parent page was loaded is refused with the parent form's message (no lost edits)."""
+    parent page was loaded is refused with the parent form's message (no lost edits), and so
+    is deleting such a row."""
 
     form = VersionedInlineForm
+    formset = VersionedInlineFormSet
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))

@@ -229,3 +229,58 @@ def test_a_project_row_without_its_version_is_refused(client, market_page):
     assert response.status_code == 200
     assert MISSING_VERSION in response.content.decode()
     assert MarketProject.objects.get(pk=project.pk).note == "Cũ"
+
+
+def test_deleting_a_stale_inline_row_is_refused(client, cluster_page, colleague):
+    """A row marked for deletion after a colleague changed it on its own page: refused with
+    who changed what, the row and the parent left as they are (Django ignores a deleted row's
+    own errors, so the formset checks it)."""
+    cluster, inspection, data = cluster_page
+    colleague_saves(inspection, colleague, note="Kết quả bổ sung")
+    data["name"] = "Tên mới"
+    data["inspections-0-DELETE"] = "on"
+    response = client.post(change_url(cluster), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "dong-anh-colleague đã lưu hồ sơ này lúc" in html
+    assert WastewaterInspection.objects.filter(pk=inspection.pk).exists()
+    assert IndustrialCluster.objects.get(pk=cluster.pk).name == "Thiết Bình"
+
+
+def test_deleting_an_inline_row_without_its_version_is_refused(client, cluster_page):
+    cluster, inspection, data = cluster_page
+    data.pop("inspections-0-expected_version")
+    data["inspections-0-DELETE"] = "on"
+    response = client.post(change_url(cluster), data)
+    assert response.status_code == 200
+    assert "không kèm phiên bản" in response.content.decode()
+    assert WastewaterInspection.objects.filter(pk=inspection.pk).exists()
+
+
+def test_deleting_a_current_inline_row_deletes_it(client, cluster_page):
+    cluster, inspection, data = cluster_page
+    data["inspections-0-DELETE"] = "on"
+    response = client.post(change_url(cluster), data)
+    assert response.status_code == 302
+    assert not WastewaterInspection.objects.filter(pk=inspection.pk).exists()
+
+
+def test_a_row_changed_between_the_check_and_its_deletion_is_not_deleted(
+    client, cluster_page, colleague, monkeypatch
+):
+    cluster, inspection, data = cluster_page
+    original = IndustrialClusterAdmin.save_model
+
+    def save_model(self, request, obj, form, change):
+        original(self, request, obj, form, change)
+        colleague_saves(inspection, colleague, note="Chen ngang")
+
+    monkeypatch.setattr(IndustrialClusterAdmin, "save_model", save_model)
+    data["name"] = "Tên mới"
+    data["inspections-0-DELETE"] = "on"
+    response = client.post(change_url(cluster), data)
+    assert response.status_code == 302 and response["Location"] == change_url(cluster)
+    # Not deleted (the colleague's save, in the same test transaction, is rolled back with
+    # the page's: what matters is that the delete did not happen).
+    assert WastewaterInspection.objects.filter(pk=inspection.pk).exists()
+    assert IndustrialCluster.objects.get(pk=cluster.pk).name == "Thiết Bình"
