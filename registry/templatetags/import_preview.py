@@ -18,6 +18,10 @@ register = template.Library()
 FIRST_ROW = 2
 
 
+#: the characters of a cell the preview shows (a longer value is cut, with "…")
+SHOWN_CHARS = 300
+
+
 def _shown(value):
     if value is None:
         return ""
@@ -27,7 +31,8 @@ def _shown(value):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
 @register.simple_tag

@@ -240,3 +240,14 @@ def test_the_preview_page_costs_the_same_queries_for_5_or_300_rows(
         with django_assert_num_queries(14):
             response = upload_bytes(client, "clusters", "csv", content)
         assert 'name="import_file_name"' in response.content.decode()
+
+
+def test_a_very_long_cell_is_shown_cut(client, dong_anh_staff):
+    client.force_login(dong_anh_staff)
+    address = "thôn " * 2000
+    rows = [["Mã", "Tên", "Mã quận/huyện", "Địa chỉ / xã"], ["CCN-DAI", "Dài", "017", address]]
+    html = upload_bytes(client, "clusters", "csv", csv_bytes(rows)).content.decode()
+    assert address[:300] + "…" in html
+    assert address[:301] not in html
+    assert "255" in html  # the address's error: at most 255 characters
+    assert not IndustrialCluster.objects.exists()
