@@ -8,8 +8,10 @@
   :func:`registry.validation.full_clean`: the same errors without a database query per check
   constraint, existing codes and records looked up once per file; a code that
   appears twice in one file is an error; a bad number, date or choice is a row error with a
-  message, never a crash. The admin shows every row's errors and saves nothing unless all rows
-  are valid (one transaction).
+  message, never a crash. The admin saves nothing unless all rows are valid (one transaction).
+- The preview (dry run) validates every row and saves none, with a fixed number of queries
+  whatever the file's length, and keeps the details of a bounded number of rows
+  (:class:`PreviewResult`: the first 200 with errors, the first 100 to import), counting all.
 """
 
 import copy
