@@ -8,18 +8,21 @@ server is restarted for each file so that the peak is that file's).
 
 The files are made here, about 20 MB each (the upload limit) unless the shape is the point:
 
-- ``csv-over-limit``: a valid-looking cluster CSV of ~200,000 rows (refused: row limit);
-- ``csv-at-limit``: 20,000 valid rows padded to ~20 MB with long addresses (fully previewed);
+- ``csv-over-limit``: a valid-looking cluster CSV of ~170,000 rows (refused: row limit);
+- ``csv-at-limit``: as many rows as ``REGISTRY_IMPORT_MAX_ROWS`` allows, padded to ~20 MB with
+  long addresses (every row invalid: the address is too long);
 - ``csv-separators``: a header and one line of 20 million commas;
 - ``csv-open-quote``: a quote opened on line 2 and never closed (a 20 MB field);
 - ``xlsx-over-limit``: an XLSX of ~20 MB of hard-to-compress rows (refused: bounds);
-- ``xlsx-at-limit``: 20,000 valid rows, typed cells (fully previewed);
+- ``xlsx-at-limit``: ``REGISTRY_IMPORT_MAX_ROWS`` valid rows, typed cells (previewed,
+  confirmable);
 - ``xlsx-far-cell``: 1.5 KB, cells at A1 and XFD1048576, the dimension claiming the grid;
 - ``xlsx-million-rows``: a million one-cell rows (a few MB);
 - ``xlsx-shared-string``: one 100 MB shared string in a ~100 KB file;
 - ``xlsx-empty-cells``: 20 MB holding millions of formatted empty cells.
 
-Writes ``bench/results/uploads-<date>-<host>.json`` and ``.md``.
+The row limit is the one the app enforces (``REGISTRY_IMPORT_MAX_ROWS``, read from the
+settings). Writes ``bench/results/uploads-<date>-<host>.json`` and ``.md``.
 """
 
 import argparse
@@ -141,10 +144,9 @@ def xlsx_over_limit(target: int) -> bytes:
     return workbook(sheet(rows))
 
 
-def files() -> dict:
-    scale = 1.0
+def files(max_rows: int) -> dict:
     # the file's bytes, leaving room for the multipart envelope under the 20 MB request limit
-    target = int((20 * MB - 100_000) * scale)
+    target = 20 * MB - 100_000
     far = workbook(
         sheet(
             [
@@ -167,11 +169,11 @@ def files() -> dict:
     )
     return {
         "csv-over-limit": ("csv", csv_rows(target // 125, 80)),
-        "csv-at-limit": ("csv", csv_rows(int(20_000 * scale), target // int(20_000 * scale) - 45)),
+        "csv-at-limit": ("csv", csv_rows(max_rows, target // max_rows - 45)),
         "csv-separators": ("csv", b"a,b\r\n" + b"," * target),
         "csv-open-quote": ("csv", b'a,b\r\n"' + b"x" * target),
         "xlsx-over-limit": ("xlsx", xlsx_over_limit(target)),
-        "xlsx-at-limit": ("xlsx", xlsx_at_limit(int(20_000 * scale))),
+        "xlsx-at-limit": ("xlsx", xlsx_at_limit(max_rows)),
         "xlsx-far-cell": ("xlsx", far),
         "xlsx-million-rows": ("xlsx", million),
         "xlsx-shared-string": ("xlsx", shared),
@@ -238,8 +240,17 @@ def upload(port: int, cookies: str, kind: str, name: str, content: bytes, timeou
         "seconds": round(seconds, 2),
         "previewed": 'name="import_file_name"' in html,
         "message": message.group(1).strip() if message else None,
-        "rows_with_errors": html.count('<td class="errors">'),
+        "rows_with_errors": _with_errors(html),
+        "rows_shown": html.count('<td class="row-number">'),
     }
+
+
+def _with_errors(html: str) -> int:
+    """How many rows the preview says have errors (those shown and the "… and N more")."""
+    if '<ul class="cell-errors">' not in html:
+        return 0
+    more = re.search(r'<p class="import-more">.*?\((?:tất cả )?(\d+)', html, re.S)
+    return int(more.group(1)) if more else html.count('<td class="row-number">')
 
 
 def main():
@@ -248,6 +259,7 @@ def main():
         "--database-url", default="postgres://postgres@127.0.0.1:5432/registry_uploads_bench"
     )
     parser.add_argument("--timeout", type=int, default=180, help="gunicorn worker timeout (s).")
+    parser.add_argument("--only", nargs="*", help="upload only these files (names above).")
     args = parser.parse_args()
     env = {
         "DATABASE_URL": args.database_url,
@@ -265,6 +277,9 @@ def main():
     from django.core.management import call_command
 
     call_command("migrate", "--noinput", verbosity=0)
+    from django.conf import settings
+
+    max_rows = settings.REGISTRY["IMPORT_MAX_ROWS"]
     username, password, _token = bench_account()
     results = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -273,9 +288,12 @@ def main():
         "load_average": os.getloadavg(),
         "gunicorn": {"workers": 1, "timeout_s": args.timeout},
         "goal": {"seconds": GOAL_SECONDS, "worker_rss_mb": GOAL_RSS_MB},
+        "import_max_rows": max_rows,
         "files": {},
     }
-    made = files()
+    made = files(max_rows)
+    if args.only:
+        made = {name: made[name] for name in args.only}
     with tempfile.TemporaryDirectory() as scratch:
         for name, (kind, content) in made.items():
             port = free_port()
@@ -307,7 +325,8 @@ def main():
     lines = [
         f"# Uploads through the import preview ({results['when']})",
         "",
-        f"One gunicorn worker, {results['cpus']} CPUs, load average {results['load_average']}.",
+        f"One gunicorn worker, {results['cpus']} CPUs, load average {results['load_average']}, "
+        f"row limit {max_rows}.",
         "",
         "| file | size | answer | time (s) | worker peak RSS (MB) | outcome |",
         "|---|---:|---:|---:|---:|---|",
@@ -315,7 +334,9 @@ def main():
     for name, o in results["files"].items():
         outcome = "previewed" if o["previewed"] else (o["message"] or "")[:90]
         if not o["previewed"] and not o["message"] and o.get("rows_with_errors"):
-            outcome = f"{o['rows_with_errors']} rows with errors shown"
+            outcome = f"{o['rows_with_errors']} rows with errors ({o['rows_shown']} shown)"
+        elif o["previewed"]:
+            outcome = f"previewed ({o['rows_shown']} rows shown), confirmable"
         lines.append(
             f"| {name} | {o['bytes'] / MB:.2f} MB | {o['status']} | {o['seconds']} | "
             f"{o['worker_peak_rss_mb']} | {outcome} |"

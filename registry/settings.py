@@ -224,7 +224,7 @@ REGISTRY = {
     # A cluster established this many months before D that has not started is overdue.
     "OVERDUE_MONTHS": env_int("REGISTRY_OVERDUE_MONTHS", 24),
     # The most rows one spreadsheet import may have (larger files are refused, clearly).
-    "IMPORT_MAX_ROWS": env_int("REGISTRY_IMPORT_MAX_ROWS", 20000),
+    "IMPORT_MAX_ROWS": env_int("REGISTRY_IMPORT_MAX_ROWS", 2000),
     # How long an uploaded spreadsheet waits for its import to be confirmed (then it is removed).
     "IMPORT_PENDING_HOURS": env_int("REGISTRY_IMPORT_PENDING_HOURS", 2, minimum=1),
 }

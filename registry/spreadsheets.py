@@ -8,16 +8,20 @@
   :func:`registry.validation.full_clean`: the same errors without a database query per check
   constraint, existing codes and records looked up once per file; a code that
   appears twice in one file is an error; a bad number, date or choice is a row error with a
-  message, never a crash. The admin shows every row's errors and saves nothing unless all rows
-  are valid (one transaction).
+  message, never a crash. The admin saves nothing unless all rows are valid (one transaction).
+- The preview (dry run) validates every row and saves none, with a fixed number of queries
+  whatever the file's length, and keeps the details of a bounded number of rows
+  (:class:`PreviewResult`: the first 200 with errors, the first 100 to import), counting all.
 """
 
+import copy
 import datetime
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -25,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.instance_loaders import ModelInstanceLoader
+from import_export.results import Result, RowResult
 
 from registry import csv_safety, uploads, validation
 from registry.fields import CodeField
@@ -214,7 +219,11 @@ class CodeWidget(TextWidget):
 
 
 class ScopedCodeWidget(widgets.Widget):
-    """A foreign key given by the related record's code, within the user's districts."""
+    """A foreign key given by the related record's code, within the user's districts.
+
+    The first code a file names loads the whole table's codes and the user's share of them
+    (two queries: districts, communes, clusters and markets are reference-sized tables); every
+    later row is answered from that dictionary."""
 
     def __init__(self, model, *, unknown_message, out_of_scope_message, **kwargs):
         super().__init__(**kwargs)
@@ -222,7 +231,20 @@ class ScopedCodeWidget(widgets.Widget):
         self.unknown_message = unknown_message
         self.out_of_scope_message = out_of_scope_message
         self.user = None
-        self._cache = {}
+        self._records = None  # {code: record}
+        self._in_scope = None  # {pk}
+
+    def __deepcopy__(self, memo):
+        # A resource copies its fields (and their widgets) per instance: the copy starts with
+        # nothing loaded, for its own user.
+        clone = copy.copy(self)
+        clone._records = clone._in_scope = None
+        return clone
+
+    def _load(self):
+        manager = self.model._default_manager
+        self._records = {record.code: record for record in manager.all()}
+        self._in_scope = set(restrict(manager.all(), self.user).values_list("pk", flat=True))
 
     def clean(self, value, row=None, **kwargs):
         if _is_empty(value):
@@ -232,17 +254,12 @@ class ScopedCodeWidget(widgets.Widget):
             code = str(int(value))
         if code.isdigit() and len(code) < 3:
             code = code.zfill(3)  # a spreadsheet turned "017" into 17
-        if code not in self._cache:
-            found = self.model._default_manager.filter(code=code).first()
-            in_scope = (
-                found is not None
-                and restrict(self.model._default_manager.filter(pk=found.pk), self.user).exists()
-            )
-            self._cache[code] = (found, in_scope)
-        found, in_scope = self._cache[code]
+        if self._records is None:
+            self._load()
+        found = self._records.get(code)
         if found is None:
             raise ValueError(str(self.unknown_message) % {"code": code})
-        if not in_scope:
+        if found.pk not in self._in_scope:
             raise ValueError(str(self.out_of_scope_message) % {"code": code})
         return found
 
@@ -259,34 +276,69 @@ class ScopedCodeWidget(widgets.Widget):
 
 class PrefetchingInstanceLoader(ModelInstanceLoader):
     """The file's existing records (within the user's districts) found with one query per
-    900 keys instead of one per row, when records are identified by one column. A key that
-    could not be read, or that appears more than once in the file, is looked up row by row as
-    import-export's own loader does."""
+    900 keys instead of one per row, whether records are identified by one column (a code, an
+    ID) or by several (an inspection's cluster, date and reference).
+
+    A row whose key cannot be read is new (its row reports the cell's error); a key that
+    appears again later in the file finds the record an earlier valid row of this file
+    imported, as it would once that row was saved (the preview saves nothing); a key two stored
+    records share is looked up as import-export's own loader does (and reported)."""
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
-        self.found = {}
-        self.prefetched = set()
-        id_fields = resource.get_import_id_fields()
-        if len(id_fields) != 1 or dataset is None or not dataset.headers:
+        self.found = {}  # key -> stored record
+        self.shared = set()  # keys of more than one stored record
+        self.earlier = {}  # key -> the record an earlier row of this file imported
+        self.loaded = False
+        self.key_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
+        if not self.key_fields or dataset is None or not dataset.headers:
             return
-        self.field = resource.fields[id_fields[0]]
-        if self.field.column_name not in dataset.headers:
+        if any(field.column_name not in dataset.headers for field in self.key_fields):
             return
-        keys = Counter()
+        opts = resource._meta.model._meta
+        try:
+            self.model_fields = [opts.get_field(field.attribute) for field in self.key_fields]
+        except Exception:  # noqa: BLE001 - a key that is not a model field: row by row
+            return
+        if any(field.many_to_many or field.one_to_many for field in self.model_fields):
+            return
+        firsts = set()
         for row in dataset.dict:
+            key = self.key(row)
+            if key is not None:
+                firsts.add(key[0])
+        first = self.model_fields[0]
+        model = resource._meta.model
+        for chunk in validation.chunked(sorted(firsts, key=str), model=model):
+            for record in self.get_queryset().filter(**{f"{first.attname}__in": chunk}):
+                stored = tuple(getattr(record, field.attname) for field in self.model_fields)
+                if stored in self.found:
+                    self.shared.add(stored)
+                self.found[stored] = record
+        self.loaded = True
+
+    def key(self, row):
+        """The row's key as stored values (a foreign key by its id); None if a cell cannot be
+        read or no record could have it."""
+        values = []
+        for field in self.key_fields:
             try:
-                key = self.field.clean(row)
-            except Exception:  # noqa: S112 - that row reports it when it is imported
-                continue
-            readable = isinstance(key, str) and key and "\x00" not in key
-            if readable or (isinstance(key, int) and not isinstance(key, bool)):
-                keys[key] += 1
-        self.prefetched = {key for key, count in keys.items() if count == 1}
-        attribute = self.field.attribute
-        for chunk in validation.chunked(sorted(self.prefetched)):
-            for instance in self.get_queryset().filter(**{f"{attribute}__in": chunk}):
-                self.found[getattr(instance, attribute)] = instance
+                value = field.clean(row)
+            except Exception:  # noqa: BLE001 - the row reports the cell's error
+                return None
+            if isinstance(value, models.Model):
+                value = value.pk
+            if value is None or value == "":
+                if not values:
+                    return None  # no record has an empty first key (a code, a cluster, an ID)
+            elif isinstance(value, bool) or not isinstance(
+                value, str | int | Decimal | datetime.date
+            ):
+                return None
+            elif isinstance(value, str) and "\x00" in value:
+                return None  # PostgreSQL stores no such text
+            values.append(value)
+        return tuple(values)
 
     def get_queryset(self):
         # The records' foreign keys come with them: the preview's diff shows the stored
@@ -304,14 +356,91 @@ class PrefetchingInstanceLoader(ModelInstanceLoader):
         return queryset.select_related(*related) if related else queryset
 
     def get_instance(self, row):
-        if self.prefetched:
-            try:
-                key = self.field.clean(row)
-            except Exception:
-                key = None
-            if isinstance(key, str | int) and key in self.prefetched:
-                return self.found.get(key)
-        return super().get_instance(row)
+        if not self.loaded:
+            return super().get_instance(row)
+        key = self.key(row)
+        if key is None:
+            for field in self.key_fields:
+                field.clean(row)  # raises the cell's error (the row is then new)
+            return None
+        if key in self.earlier:
+            return self.earlier[key]
+        if key in self.shared:
+            return super().get_instance(row)  # import-export's error for two records
+        return self.found.get(key)
+
+    def remember(self, row, instance):
+        """``instance`` was imported from ``row``: a later row with the same key updates it."""
+        if self.loaded and instance is not None:
+            key = self.key(row)
+            if key is not None:
+                self.earlier[key] = instance
+
+
+#: how many rows the preview shows: the first valid ones, and the first rows with errors
+PREVIEW_VALID_ROWS = 100
+PREVIEW_INVALID_ROWS = 200
+
+
+class PreviewResult(Result):
+    """A dry run's result that keeps the details of at most :data:`PREVIEW_VALID_ROWS` valid
+    and :data:`PREVIEW_INVALID_ROWS` invalid rows, whatever the file's length: every row is
+    still validated and counted (``totals``, ``error_counts`` per column), and one invalid row
+    is enough for nothing to be saved."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_counts = Counter()  # column label ("" for the whole row) -> messages
+        self.kept_valid = 0
+
+    def append_row_result(self, row_result):
+        if row_result.import_type == RowResult.IMPORT_TYPE_INVALID:
+            return  # its details are in invalid_rows
+        if row_result.import_type == RowResult.IMPORT_TYPE_ERROR:
+            if len(self.error_rows) <= PREVIEW_INVALID_ROWS:
+                self.rows.append(row_result)
+            return
+        if self.kept_valid < PREVIEW_VALID_ROWS:
+            self.kept_valid += 1
+            self.rows.append(row_result)
+
+    def append_invalid_row(self, number, row, validation_error):
+        known = {str(header) for header in self.diff_headers}
+        for key, messages in validation_error.message_dict.items():
+            label = key if key in known else ("" if key == NON_FIELD_ERRORS else key)
+            self.error_counts[label] += len(messages)
+        if len(self.invalid_rows) < PREVIEW_INVALID_ROWS:
+            super().append_invalid_row(number, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        if len(self.error_rows) < PREVIEW_INVALID_ROWS:
+            super().append_error_row(number, row, errors)
+
+    def append_failed_row(self, row, error):
+        if len(self.failed_dataset) < PREVIEW_INVALID_ROWS:
+            super().append_failed_row(row, error)
+
+    @property
+    def valid_count(self) -> int:
+        return sum(self.totals[kind] for kind in RowResult.valid_import_types)
+
+    @property
+    def invalid_count(self) -> int:
+        totals = self.totals
+        return totals[RowResult.IMPORT_TYPE_INVALID] + totals[RowResult.IMPORT_TYPE_ERROR]
+
+
+class NoDiff:
+    """import-export's row diff, not made (a preview row past those shown)."""
+
+    def __init__(self, resource, instance, new):
+        pass
+
+    def compare_with(self, resource, instance):
+        pass
+
+    def as_html(self):
+        return []
 
 
 class RegistryResource(resources.ModelResource):
@@ -346,6 +475,64 @@ class RegistryResource(resources.ModelResource):
     def get_queryset(self):
         return restrict(super().get_queryset(), self.user)
 
+    # -- the preview (dry run) ------------------------------------------------------------------
+    _previewing = False
+
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+    ):
+        """A preview (``dry_run``) validates every row as the import does
+        (:func:`registry.validation.full_clean`: fields, clean(), constraints, unique codes
+        against the stored records and within the file) but saves none: no row's INSERT or
+        UPDATE, history version or savepoint, only to be rolled back (import_data still wraps
+        it in a transaction it rolls back). Its result keeps a bounded number of rows
+        (:class:`PreviewResult`); the confirmed import saves every row in one transaction, all
+        or nothing."""
+        self._previewing = bool(dry_run)
+        return super().import_data_inner(
+            dataset,
+            dry_run,
+            raise_errors,
+            using_transactions and not dry_run,
+            collect_failed_rows,
+            **kwargs,
+        )
+
+    def get_result_class(self):
+        return PreviewResult if self._previewing else Result
+
+    def get_diff_class(self):
+        # The preview shows the first rows only: the others' cell-by-cell diff is not made.
+        if self._previewing and self._row_number > PREVIEW_VALID_ROWS:
+            return NoDiff
+        return super().get_diff_class()
+
+    _row_number = 0
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self._row_number = kwargs.get("row_number") or 0
+        self._row_instance = None
+        try:
+            row_result = super().import_row(row, instance_loader, **kwargs)
+        finally:
+            if self._row_instance is not None:
+                self._row_instance.__dict__.pop("__deepcopy__", None)
+        if row_result.import_type in RowResult.valid_import_types and hasattr(
+            instance_loader, "remember"
+        ):
+            instance_loader.remember(row, self._row_instance)
+        return row_result
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        self._row_instance = instance
+        if new:
+            # import-export deep-copies the instance as the row's "original" (for the diff and
+            # skip_row); a new one is still blank, so the copy is a blank instance too, made
+            # without copying every attribute (import_row removes this again).
+            model = type(instance)
+            instance.__deepcopy__ = lambda memo: model()
+
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         restore_neutralised(dataset)
@@ -368,9 +555,8 @@ class RegistryResource(resources.ModelResource):
 
     def _file_lookups(self, dataset, key_field):
         """What :func:`registry.validation.full_clean` may answer once per file: the key
-        column's values that already exist (any district, one query), and foreign keys already
-        validated. Values appearing twice in the file are left to the per-row query (a row
-        saved earlier in this import must count)."""
+        column's values that already exist (any district, one query per 900 values), and
+        foreign keys already validated."""
         model_field = self._meta.model._meta.get_field(key_field.attribute)
         if not model_field.unique:
             return validation.FileLookups(self._meta.model)
@@ -380,8 +566,9 @@ class RegistryResource(resources.ModelResource):
                 values[model_field.to_python(key_field.clean(row))] += 1
             except Exception:  # noqa: S112 - that row reports it when it is imported
                 continue
-        wanted = {value for value, count in values.items() if count == 1}
-        return validation.FileLookups(self._meta.model, {model_field.name: wanted})
+        # A value the file repeats is refused as a duplicate (import_instance): the stored
+        # records answer it too, and no row costs a query.
+        return validation.FileLookups(self._meta.model, {model_field.name: set(values)})
 
     def _missing_key_columns(self, row) -> list:
         return [
@@ -508,8 +695,6 @@ def labelled(model, name, widget=None, **kwargs) -> fields.Field:
 
 
 def widget_for(model_field) -> widgets.Widget:
-    from django.db import models
-
     if model_field.choices:
         cls = NullableChoiceWidget if model_field.null else ChoiceWidget
         return cls(model_field.choices)

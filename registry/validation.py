@@ -31,7 +31,7 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import router
+from django.db import connections, router
 from django.db.models import CheckConstraint, F, Q
 
 UNKNOWN = None  # SQL's third truth value
@@ -178,6 +178,77 @@ def evaluate(condition, values: dict, fields: dict | None = None):
     return _compare(lookup, values[name], right)
 
 
+def _not_evaluable(values):
+    raise NotEvaluable
+
+
+def compile_condition(condition, fields: dict | None = None):
+    """:func:`evaluate` made once: a function of ``values`` giving what ``evaluate(condition,
+    values, fields)`` gives (the same result, KeyError or NotEvaluable, in the same order),
+    with the condition's structure read and its literals prepared once instead of per row."""
+    fields = fields or {}
+    if isinstance(condition, Q):
+        children = [compile_condition(child, fields) for child in condition.children]
+        combine = {Q.AND: _and, Q.OR: _or}.get(condition.connector)
+        negated = condition.negated
+
+        def run(values):
+            results = [child(values) for child in children]
+            if combine is None:
+                raise NotEvaluable
+            result = combine(results)
+            if negated:
+                result = UNKNOWN if result is UNKNOWN else not result
+            return result
+
+        return run
+    if not isinstance(condition, tuple) or len(condition) != 2:
+        return _not_evaluable
+    path, right = condition
+    name, _, lookup = path.partition("__")
+    lookup = lookup or "exact"
+    if "__" in lookup:
+        return _not_evaluable
+    if isinstance(right, F):
+        if "__" in right.name:
+            return _not_evaluable
+        other = right.name
+
+        def compare_fields(values):
+            right_value = values[other]
+            return _compare(lookup, values[name], right_value)
+
+        return compare_fields
+    if hasattr(right, "resolve_expression"):
+        return _not_evaluable
+    try:
+        if lookup in COMPARISONS:
+            right = _prep(fields.get(name), right)
+        elif lookup == "in":
+            if isinstance(right, str) or not hasattr(right, "__iter__"):
+                return _not_evaluable
+            right = [_prep(fields.get(name), value) for value in right]
+    except NotEvaluable:
+        return _not_evaluable
+
+    def compare(values):
+        return _compare(lookup, values[name], right)
+
+    return compare
+
+
+_COMPILED = {}  # (model, constraint id) -> (constraint, function)
+
+
+def _compiled(model_class, constraint, fields):
+    key = (model_class, id(constraint))
+    found = _COMPILED.get(key)
+    if found is None or found[0] is not constraint:
+        found = (constraint, compile_condition(Q(constraint.condition), fields))
+        _COMPILED[key] = found
+    return found[1]
+
+
 def _field_values(instance, meta, exclude) -> dict:
     """What Django's constraint validation compares (``_get_field_expression_map``)."""
     values = {}
@@ -211,7 +282,8 @@ def validate_constraints(instance, exclude=None):
                             values = _field_values(instance, model_class._meta, exclude)
                             fields = {f.name: f for f in model_class._meta.local_concrete_fields}
                             fields["pk"] = model_class._meta.pk
-                        holds = evaluate(Q(constraint.condition), values, fields) is not False
+                        condition = _compiled(model_class, constraint, fields)
+                        holds = condition(values) is not False
                     except KeyError:
                         continue  # refers to an excluded field: Django skips it too
                     except NotEvaluable:
@@ -243,9 +315,15 @@ class ConstraintsInPythonMixin:
         validate_constraints(self, exclude)
 
 
-def chunked(values, size=900):
-    """Lists of at most ``size`` values (SQLite allows 999 parameters a statement)."""
+def chunked(values, size=900, model=None):
+    """Lists of at most ``size`` values (SQLite allows 999 parameters a statement); all in
+    one list when ``model``'s database has no such limit (PostgreSQL), so that a file costs
+    one query whatever its length."""
     values = list(values)
+    if model is not None:
+        limit = connections[router.db_for_read(model)].features.max_query_params
+        if limit is None:
+            size = max(1, len(values))
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -271,7 +349,7 @@ class FileLookups:
                 if value not in (None, "") and not (isinstance(value, str) and "\x00" in value)
             }
             existing = {}
-            for chunk in chunked(sorted(wanted, key=str)):
+            for chunk in chunked(sorted(wanted, key=str), model=model):
                 existing.update(manager.filter(**{f"{name}__in": chunk}).values_list(name, "pk"))
             self.unique[name] = (existing, wanted)
 

@@ -18,6 +18,10 @@ register = template.Library()
 FIRST_ROW = 2
 
 
+#: the characters of a cell the preview shows (a longer value is cut, with "…")
+SHOWN_CHARS = 300
+
+
 def _shown(value):
     if value is None:
         return ""
@@ -27,7 +31,8 @@ def _shown(value):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
 @register.simple_tag
@@ -52,18 +57,30 @@ def invalid_preview(result):
             summary[label] += len(messages)
             other.append({"label": label, "messages": [str(m) for m in messages]})
         rows.append({"number": invalid.number + FIRST_ROW - 1, "cells": cells, "other": other})
+    counted = getattr(result, "error_counts", None)
+    if counted is not None:  # every invalid row's, not only those shown
+        summary = counted
     order = {header: index for index, header in enumerate(headers)}
     columns = sorted(summary.items(), key=lambda item: order.get(item[0], len(order)))
-    return {"summary": [(column, count) for column, count in columns if count], "rows": rows}
+    total = getattr(result, "invalid_count", len(result.invalid_rows))
+    return {
+        "summary": [(column, count) for column, count in columns if count],
+        "rows": rows,
+        "total": total,
+        "more": max(0, total - len(rows)),
+    }
 
 
 @register.simple_tag
 def valid_preview(result):
-    """The rows to be imported, each with its spreadsheet row number."""
-    return [
+    """``{"rows": [...], "more": n}``: the rows to be imported that the preview shows (the
+    first ones), each with its spreadsheet row number, and how many more the file holds."""
+    rows = [
         {"number": index, "row": row}
         for index, row in enumerate(result.valid_rows(), start=FIRST_ROW)
     ]
+    total = getattr(result, "valid_count", len(rows))
+    return {"rows": rows, "more": max(0, total - len(rows))}
 
 
 @register.simple_tag
