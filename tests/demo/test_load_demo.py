@@ -102,6 +102,43 @@ def test_demo_login_prints_the_credentials(db, capsys):
 
     demo = get_user_model().objects.get(username="demo")
     assert demo.is_superuser and demo.check_password("a-demo-password")
+    assert "demo-donganh / a-demo-password" in out
+    assert "commune staff of Xã Thư Lâm: demo-thulam / a-demo-password" in out
+
+
+def test_demo_local_staff_see_their_district_or_their_commune(demo, client):
+    """demo-donganh keeps Đông Anh's records (the former district); demo-thulam, commune
+    staff since the reform, keeps those lying in Xã Thư Lâm, which took Vân Hà, Thụy Lâm
+    and part of Liên Hà: three of Đông Anh's four clusters."""
+    from django.contrib.auth import get_user_model
+
+    from registry.scoping import restrict
+
+    call_command("demo_login", password="a-demo-password")
+    users = get_user_model().objects
+    district = users.get(username="demo-donganh")
+    commune = users.get(username="demo-thulam")
+    assert district.check_password("a-demo-password") and not district.is_superuser
+    assert commune.check_password("a-demo-password") and not commune.is_superuser
+
+    def codes(user, model=IndustrialCluster):
+        return set(restrict(model.objects.all(), user).values_list("code", flat=True))
+
+    assert codes(district) == {
+        "CCN-THIET-BINH",
+        "CCN-LIEN-HA-2",
+        "CCN-DUC-TU",
+        "CCN-THUY-LAM",
+    }
+    assert codes(commune) == {"CCN-THIET-BINH", "CCN-LIEN-HA-2", "CCN-THUY-LAM"}
+    assert codes(district, Market) == {"CHO-TO"} and codes(commune, Market) == set()
+    client.force_login(commune)
+    page = client.get("/admin/clusters/industrialcluster/").content.decode()
+    assert "CCN-THIET-BINH" in page and "CCN-DUC-TU" not in page
+    # Run twice: the same accounts and assignments.
+    call_command("demo_login", password="a-demo-password")
+    assert users.filter(username__startswith="demo").count() == 3
+    assert commune.unit_assignments.count() == 1
 
 
 # --- the communes (issue 15, item 6) ---------------------------------------------------------
