@@ -34,10 +34,13 @@ def report(industrial: str, leased: str | None, registered: str, disbursed: str 
     }
 
 
+FIRST = "Gia hạn tiến độ đầu tư xây dựng hạ tầng kỹ thuật (lần 1)"
+SECOND = "Gia hạn tiến độ đầu tư xây dựng hạ tầng kỹ thuật (lần 2)"
+
 # district: the former district (3-digit code); commune: today's commune (5-digit code).
 # Lifecycle: (established, construction started, operating since, closed) as ISO dates or None.
 # Schedule (optional): (planned construction start, planned completion, infrastructure completed);
-# extensions: (decision number, decided on, new start deadline, new completion deadline);
+# extensions: (decision number, decided on, new start deadline, new completion deadline, note);
 # report (optional): see report() above. Occupancy (%) is leased ÷ industrial land.
 # WWTP: (construction started, operating since, capacity m³/day, standard, automatic monitoring)
 # Inspections: "yearly" = first year of a yearly September inspection (to the year "until"),
@@ -353,8 +356,8 @@ CLUSTERS = [
         "inspections": {},
         "schedule": ("2021-06-30", "2023-06-30", None),
         "extensions": [
-            ("3311/QĐ-UBND", "2022-06-15", "2022-12-31", "2024-12-31"),
-            ("4125/QĐ-UBND", "2023-08-10", "2023-12-31", "2025-12-31"),
+            ("3311/QĐ-UBND", "2022-06-15", "2022-12-31", "2024-12-31", FIRST),
+            ("4125/QĐ-UBND", "2023-08-10", "2023-12-31", "2025-12-31", SECOND),
         ],
         "report": report("22.00", None, "520", "185", None),
     },
@@ -374,8 +377,8 @@ CLUSTERS = [
         "inspections": {},
         "schedule": ("2021-06-30", "2023-06-30", None),
         "extensions": [
-            ("3312/QĐ-UBND", "2022-06-15", "2022-12-31", "2024-12-31"),
-            ("4126/QĐ-UBND", "2023-08-10", "2023-12-31", "2026-12-31"),
+            ("3312/QĐ-UBND", "2022-06-15", "2022-12-31", "2024-12-31", FIRST),
+            ("4126/QĐ-UBND", "2023-08-10", "2023-12-31", "2026-12-31", SECOND),
         ],
         "report": report("34.50", None, "780", "260", None),
     },

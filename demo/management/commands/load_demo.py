@@ -108,7 +108,7 @@ class Command(BaseCommand):
             }
             cluster, did = upsert(IndustrialCluster, {"code": spec["code"]}, values)
             changed += did
-            for decision_no, decided, start, completion in spec.get("extensions", []):
+            for decision_no, decided, start, completion, note in spec.get("extensions", []):
                 _, did = upsert(
                     ScheduleExtension,
                     {"cluster": cluster, "decision_no": decision_no},
@@ -116,6 +116,7 @@ class Command(BaseCommand):
                         "decided_on": parse(decided),
                         "new_start_deadline": parse(start),
                         "new_completion_deadline": parse(completion),
+                        "note": note,
                     },
                 )
                 changed += did
