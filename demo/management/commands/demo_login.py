@@ -8,15 +8,23 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from registry.models import District, DistrictAssignment
+from registry.models import (
+    AdministrativeUnit,
+    District,
+    DistrictAssignment,
+    UnitAssignment,
+    UnitLevel,
+)
 
 DEMO_DISTRICT = "017"  # Đông Anh
+DEMO_COMMUNE = "00475"  # Xã Thư Lâm (since 1 July 2025; took Vân Hà, Thụy Lâm, part of Liên Hà)
 
 
 class Command(BaseCommand):
     help = (
-        "Create or reset the demo accounts 'demo' (superuser) and 'demo-donganh' (district "
-        "staff of Đông Anh) and print their password (DEMO_PASSWORD, or a new random one)."
+        "Create or reset the demo accounts 'demo' (superuser), 'demo-donganh' (district "
+        "staff of Đông Anh) and 'demo-thulam' (commune staff of Xã Thư Lâm) and print their "
+        "password (DEMO_PASSWORD, or a new random one)."
     )
 
     def add_arguments(self, parser):
@@ -42,22 +50,31 @@ class Command(BaseCommand):
         admin.set_password(password)
         admin.save()
 
-        staff, _ = users.objects.get_or_create(username="demo-donganh")
-        staff.is_staff = staff.is_active = True
-        staff.is_superuser = False
-        staff.set_password(password)
-        staff.save()
+        group = Group.objects.filter(name="District staff").first()  # the local-staff role
+
+        def local_staff(username):
+            staff, _ = users.objects.get_or_create(username=username)
+            staff.is_staff = staff.is_active = True
+            staff.is_superuser = False
+            staff.set_password(password)
+            staff.save()
+            if group is not None:
+                staff.groups.add(group)
+            return staff
+
         district = District.objects.get(code=DEMO_DISTRICT)
-        DistrictAssignment.objects.get_or_create(user=staff, district=district)
-        group = Group.objects.filter(name="District staff").first()
-        if group is not None:
-            staff.groups.add(group)
+        DistrictAssignment.objects.get_or_create(
+            user=local_staff("demo-donganh"), district=district
+        )
+        commune = AdministrativeUnit.objects.get(level=UnitLevel.COMMUNE, code=DEMO_COMMUNE)
+        UnitAssignment.objects.get_or_create(user=local_staff("demo-thulam"), unit=commune)
 
         admin_url = options["base_url"].rstrip("/") + "/admin/"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo sign-in at {admin_url}\n"
                 f"  department view (superuser): demo / {password}\n"
-                f"  district staff of {district.name}: demo-donganh / {password}"
+                f"  district staff of {district.name}: demo-donganh / {password}\n"
+                f"  commune staff of {commune.name}: demo-thulam / {password}"
             )
         )

@@ -9,7 +9,7 @@ from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInsp
 from demo.data import CLUSTERS, MARKET_PROJECTS, MARKETS, TARGETS
 from markets.models import Market, MarketProject
 from registry.dates import today
-from registry.models import District, Target
+from registry.models import AdministrativeUnit, District, Target, UnitLevel
 
 DEMO_AGENCY = "Sở Tài nguyên và Môi trường Hà Nội"
 
@@ -43,8 +43,10 @@ def inspection_plan(spec: dict, anchor: datetime.date) -> list[tuple[str, dateti
     code = spec["code"]
     rows = []
     if "yearly" in plan:
+        failed = set(plan.get("failed_years", ()))
         for year in range(plan["yearly"], plan["until"] + 1):
-            rows.append((f"{year}/BB-QT-{code}", datetime.date(year, 9, 15), "meets"))
+            result = "fails" if year in failed else "meets"
+            rows.append((f"{year}/BB-QT-{code}", datetime.date(year, 9, 15), result))
     for index, (result, days_ago) in enumerate(plan.get("recent", []), start=1):
         rows.append((f"R{index}/BB-{code}", anchor - datetime.timedelta(days=days_ago), result))
     if "same_day" in plan:
@@ -63,6 +65,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         anchor = today()
         districts = {d.code: d for d in District.objects.all()}
+        communes = {u.code: u for u in AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE)}
         changed = 0
 
         for year, percent in TARGETS:
@@ -77,8 +80,10 @@ class Command(BaseCommand):
             values = {
                 "name": spec["name"],
                 "district": districts[spec["district"]],
+                "commune": communes[spec["commune"]],
                 "address": spec["address"],
                 "area_ha": spec["area_ha"],
+                "is_craft_village": spec.get("craft_village", False),
                 "decision_no": spec["decision_no"],
                 "developer": spec["developer"],
                 "established_on": established,
@@ -103,7 +108,7 @@ class Command(BaseCommand):
             }
             cluster, did = upsert(IndustrialCluster, {"code": spec["code"]}, values)
             changed += did
-            for decision_no, decided, start, completion in spec.get("extensions", []):
+            for decision_no, decided, start, completion, note in spec.get("extensions", []):
                 _, did = upsert(
                     ScheduleExtension,
                     {"cluster": cluster, "decision_no": decision_no},
@@ -111,6 +116,7 @@ class Command(BaseCommand):
                         "decided_on": parse(decided),
                         "new_start_deadline": parse(start),
                         "new_completion_deadline": parse(completion),
+                        "note": note,
                     },
                 )
                 changed += did
@@ -132,7 +138,7 @@ class Command(BaseCommand):
                 changed += did
 
         for row in MARKETS:
-            (code, name, district, address, kind, market_class, construction, capital,
+            (code, name, district, commune, address, kind, market_class, construction, capital,
              management, points, area, year_built, status, status_since) = row  # fmt: skip
             _, did = upsert(
                 Market,
@@ -140,6 +146,7 @@ class Command(BaseCommand):
                 {
                     "name": name,
                     "district": districts[district],
+                    "commune": communes[commune],
                     "address": address,
                     "kind": kind,
                     "market_class": market_class,
