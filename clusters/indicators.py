@@ -4,13 +4,13 @@ For a date D, per reporting unit (``registry.reporting``) and for the city:
 
 - the clusters by their status at D (``clusters.querysets.status_is``, the one home of the
   status rule);
-- over the clusters *in the plan* at D (every status but ``closed``: a closed cluster was
+- over the clusters *not closed* at D (every status but ``closed``: a closed cluster was
   removed from the plan, cancelled or merged): the planned area, the industrial land and
   the leased industrial land (ha), the registered and disbursed infrastructure capital
   (VND), the tenant businesses and the workers — each the sum of the values recorded (an
   unknown value adds nothing);
 - the occupancy (%): ``clusters.models.occupancy_from_land`` (the rule of a cluster's
-  ``occupancy_percent_effective``) over the land of the clusters in the plan whose
+  ``occupancy_percent_effective``) over the land of the clusters not closed whose
   industrial *and* leased land are both recorded, so that each hectare leased is set against
   its own cluster's industrial land; None when there is no such land;
 - the operating clusters with their centralized WWTP in operation at D
@@ -39,7 +39,7 @@ from registry.reporting import (
     units_of_level,
 )
 
-#: The sums over the clusters in the plan: the indicator's name → the cluster field summed.
+#: The sums over the clusters not closed: the indicator's name → the cluster field summed.
 SUMMED_FIELDS = {
     "area_ha": "area_ha",
     "industrial_land_ha": "industrial_land_ha",
@@ -82,8 +82,8 @@ class Indicators:
         return sum(self.by_status.values())
 
     @property
-    def in_plan(self) -> int:
-        """The clusters in the plan at the date: every status but ``closed``."""
+    def not_closed(self) -> int:
+        """The clusters not closed at the date: every status but ``closed``."""
         return self.clusters - self.by_status.get(ClusterStatus.CLOSED.value, 0)
 
     @property
@@ -130,7 +130,7 @@ class ReportIndicators:
 
 
 def _aggregates(as_of: datetime.date) -> dict:
-    in_plan = ~status_is(ClusterStatus.CLOSED, as_of)
+    not_closed = ~status_is(ClusterStatus.CLOSED, as_of)
     paired = Q(industrial_land_ha__isnull=False, leased_land_ha__isnull=False)
     decimal = DecimalField(max_digits=24, decimal_places=2)
     aggregates = {
@@ -140,10 +140,11 @@ def _aggregates(as_of: datetime.date) -> dict:
     for name, source in SUMMED_FIELDS.items():
         output = decimal if name in DECIMAL_SUMS else IntegerField()
         zero = Value(Decimal("0") if name in DECIMAL_SUMS else 0, output_field=output)
-        aggregates[f"sum_{name}"] = Coalesce(Sum(source, filter=in_plan, output_field=output), zero)
+        total = Sum(source, filter=not_closed, output_field=output)
+        aggregates[f"sum_{name}"] = Coalesce(total, zero)
     for name in ("industrial_land_ha", "leased_land_ha"):
         aggregates[f"sum_paired_{name}"] = Coalesce(
-            Sum(name, filter=in_plan & paired, output_field=decimal),
+            Sum(name, filter=not_closed & paired, output_field=decimal),
             Value(Decimal("0"), output_field=decimal),
         )
     aggregates["wwtp_operating"] = Count(

@@ -92,7 +92,7 @@ def test_figures_by_district_equal_the_hand_worked_ones():
         "operating": 1,
         "closed": 1,
     }
-    assert (da.clusters, da.in_plan) == (5, 4)
+    assert (da.clusters, da.not_closed) == (5, 4)
     assert da.area_ha == Decimal("102.00")  # 12 + 20 + 30 + 40, the closed one left out
     assert da.industrial_land_ha == Decimal("65.00")  # 15 + 20 + 30
     assert da.leased_land_ha == Decimal("30.00")
