@@ -17,6 +17,7 @@ from clusters.selectors import OPERATING_STATES, construction_overdue, wastewate
 from dashboard.workbook import report_workbook
 from markets.selectors import market_statistics
 from registry.dates import today
+from registry.models import AdministrativeUnit, UnitAssignment
 from registry.reporting import grouping_label
 from registry.scoping import units_in_scope
 from tests.dashboard.helpers import AS_OF, in_group, make_city
@@ -410,3 +411,27 @@ def test_query_count_does_not_grow_with_the_clusters(client, department_user):
     # The session and the account (4), the indicators (2), the KPI (3), the overdue lists
     # (2), the market counts (2), whatever the number of clusters.
     assert count() == few == 13
+
+
+def test_commune_staff_workbook_covers_only_their_commune(client, db):
+    mine = AdministrativeUnit.objects.get(code="00454")  # Xã Đông Anh
+    other = AdministrativeUnit.objects.get(code="00466")  # Xã Phúc Thịnh, also from Đông Anh
+    for unit, marker in ((mine, "MINE"), (other, "OTHER")):
+        ClusterFactory(
+            code=f"CCN-{marker}",
+            district=district("017"),
+            commune=unit,
+            established_on=datetime.date(2015, 1, 1),
+            worker_count=10 if marker == "MINE" else 1000,
+        )
+    user = in_group(UserFactory(username="xa-dong-anh"), "District staff")
+    UnitAssignment.objects.create(user=user, unit=mine)
+    response = download(client, user, period="year", year="2025")
+    assert response.status_code == 200
+    book = open_xlsx(response.content)
+    headers, rows = by_unit(book["Chỉ tiêu CCN"])
+    assert list(rows) == ["00454", "Tổng các đơn vị của bạn"]
+    assert_number(rows["Tổng các đơn vị của bạn"][headers.index("Số lao động")], 10)
+    assert [r[0].value for r in table(book["Chậm khởi công"])[1]] == ["CCN-MINE"]
+    # Before the reform the figures are by district, and a commune keeps no district's.
+    assert download(client, user, period="half_year", year="2025").status_code == 403
