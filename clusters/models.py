@@ -30,6 +30,19 @@ RECOMMENDED_AREA_HA = (Decimal("10"), Decimal("75"))
 RECOMMENDED_CRAFT_VILLAGE_AREA_HA = (Decimal("5"), Decimal("75"))
 
 
+def occupancy_from_land(leased_ha, industrial_ha) -> Decimal | None:
+    """Occupancy (%) from land: 100 × leased ÷ industrial land, rounded half-up to 2
+    decimals; None unless both are known and the industrial land is not 0.
+
+    The one home of the occupancy rule: a cluster's ``occupancy_percent_effective`` and the
+    report's occupancy of a reporting unit (``clusters.indicators``, over the unit's totals)
+    both call it."""
+    if leased_ha is None or industrial_ha is None or industrial_ha <= 0:
+        return None
+    share = Decimal(leased_ha) * 100 / Decimal(industrial_ha)
+    return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 class IndustrialCluster(DistrictRecord, VersionedModel):
     """An industrial cluster (cụm công nghiệp), its lifecycle and its treatment plant."""
 
@@ -310,15 +323,10 @@ class IndustrialCluster(DistrictRecord, VersionedModel):
     @property
     def occupancy_percent_effective(self) -> Decimal | None:
         """Occupancy (%): leased ÷ industrial land when both are known (and the industrial
-        land is not 0), rounded half-up to 2 decimals; otherwise the rate as entered."""
-        if (
-            self.leased_land_ha is not None
-            and self.industrial_land_ha is not None
-            and self.industrial_land_ha > 0
-        ):
-            share = Decimal(self.leased_land_ha) * 100 / Decimal(self.industrial_land_ha)
-            return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        return self.occupancy_percent
+        land is not 0), rounded half-up to 2 decimals (``occupancy_from_land``); otherwise
+        the rate as entered."""
+        derived = occupancy_from_land(self.leased_land_ha, self.industrial_land_ha)
+        return self.occupancy_percent if derived is None else derived
 
     @property
     def warnings(self) -> list[str]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from clusters.models import IndustrialCluster
 from clusters.selectors import OPERATING_STATES
-from dashboard import charts, data, exports
+from dashboard import charts, data, exports, workbook
 from dashboard.demo import demo_dataset_loaded
 from dashboard.forms import date_presets, parse_as_of
 from markets.choices import MarketClass, MarketStatus
@@ -197,3 +197,27 @@ def table_csv(request, table: str):
     response["Content-Disposition"] = f'attachment; filename="{table}-{as_of.isoformat()}.csv"'
     exports.write_csv(response, header, rows)
     return response
+
+
+@login_required
+def report_xlsx(request):
+    """The report workbook of a period (``?period=half_year|year&year=YYYY``), over the
+    caller's units: the clusters' view permission, as the page; a bad period or a cut-off
+    after today is a 400 page saying why."""
+    require_permissions(request.user, CLUSTER_FIGURES)
+    form = workbook.ReportPeriodForm(request.GET)
+    if not form.is_valid():
+        messages = " ".join(str(m) for errors in form.errors.values() for m in errors)
+        return _bad_request(request, messages)
+    period = form.report_period
+    if period.cutoff > today():
+        return _bad_request(request, workbook.future_cutoff_message(period))
+    content = workbook.report_workbook(period.kind, period.year, request.user)
+    response = HttpResponse(content, content_type=workbook.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{period.file_name}"'
+    return response
+
+
+def _bad_request(request, message: str):
+    context = {"status": 400, "title": _("Bad request"), "message": message}
+    return render(request, "400.html", context, status=400)
