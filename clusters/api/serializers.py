@@ -44,6 +44,15 @@ CLUSTER_EXAMPLE = {
     "closed_on": None,
     "occupancy_percent": "74.00",
     "tenant_count": 29,
+    "industrial_land_ha": "14.50",
+    "leased_land_ha": "10.73",
+    "occupancy_percent_effective": "74.00",
+    "registered_capital_vnd": "220000000000",
+    "disbursed_capital_vnd": "176000000000",
+    "worker_count": 1100,
+    "planned_construction_start": None,
+    "planned_completion": None,
+    "infrastructure_completed_on": None,
     "wwtp_construction_started_on": "2017-01-01",
     "wwtp_operating_since": "2018-09-01",
     "wwtp_capacity_m3_per_day": "600.00",
@@ -57,6 +66,9 @@ CLUSTER_EXAMPLE = {
         "standard": "qcvn40_2011_b",
     },
     "updated_at": "2025-11-03T09:15:27.512031+07:00",
+    "commune": "10354",
+    "commune_name": "Xã Vân Đình",
+    "is_craft_village": False,
 }
 
 

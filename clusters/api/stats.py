@@ -357,43 +357,46 @@ with the months since establishment. District accounts get their districts.
 
 KPI_EXAMPLE = OpenApiExample(
     "The demo data at 14/12/2025",
-    summary="The KPI at 2025-12-14 (demo data; two of the 30 districts shown)",
+    summary="The KPI at 2025-12-14 (demo data; by commune, two of the 126 shown)",
     value={
         "as_of": "2025-12-14",
         "target_percent": "95.00",
-        "operating": 18,
-        "compliant": 12,
-        "share_percent": "66.67",
+        "operating": 14,
+        "compliant": 9,
+        "share_percent": "64.29",
         "met": False,
-        "shortfall": 6,
+        "shortfall": 5,
         "by_state": {
             "no_treatment_plant": 3,
-            "no_evidence": 2,
+            "no_evidence": 1,
             "stale_evidence": 1,
             "failed": 0,
-            "compliant": 12,
+            "compliant": 9,
         },
-        "districts": [
+        "grouping": "commune",
+        "units": [
             {
-                "district": "017",
-                "name": "Đông Anh",
+                "unit": "00475",
+                "name": "Xã Thư Lâm",
+                "level": "commune",
                 "target_percent": "95.00",
-                "operating": 4,
+                "operating": 3,
                 "compliant": 2,
-                "share_percent": "50.00",
+                "share_percent": "66.67",
                 "met": False,
-                "shortfall": 2,
+                "shortfall": 1,
                 "by_state": {
                     "no_treatment_plant": 1,
-                    "no_evidence": 1,
+                    "no_evidence": 0,
                     "stale_evidence": 0,
                     "failed": 0,
                     "compliant": 2,
                 },
             },
             {
-                "district": "018",
-                "name": "Gia Lâm",
+                "unit": "00562",
+                "name": "Xã Thuận An",
+                "level": "commune",
                 "target_percent": "95.00",
                 "operating": 1,
                 "compliant": 1,
@@ -409,9 +412,11 @@ KPI_EXAMPLE = OpenApiExample(
                 },
             },
         ],
+        "unsettled": None,
     },
     response_only=True,
 )
+
 
 OVERDUE_EXAMPLE = OpenApiExample(
     "The demo data at 14/12/2025",
@@ -419,6 +424,7 @@ OVERDUE_EXAMPLE = OpenApiExample(
     value={
         "as_of": "2025-12-14",
         "months": 24,
+        "grouping": "commune",
         "count": 3,
         "results": [
             {
@@ -428,6 +434,38 @@ OVERDUE_EXAMPLE = OpenApiExample(
                 "district_name": "Thạch Thất",
                 "established_on": "2020-12-20",
                 "months_since_established": 59,
+            }
+        ],
+        "start_overdue": [
+            {
+                "code": "CCN-PHUNG-XA",
+                "name": "Cụm công nghiệp Phùng Xá",
+                "district": "276",
+                "district_name": "Thạch Thất",
+                "established_on": "2020-12-20",
+                "months_since_established": 59,
+                "deadline": "2022-12-20",
+                "deadline_source": "fallback",
+                "decision_no": "",
+                "days_overdue": 1090,
+                "unit": "10003",
+                "unit_name": "Xã Tây Phương",
+            }
+        ],
+        "completion_overdue": [
+            {
+                "code": "CCN-DONG-PHU-YEN",
+                "name": "Cụm công nghiệp Đông Phú Yên",
+                "district": "277",
+                "district_name": "Chương Mỹ",
+                "established_on": "2019-05-15",
+                "months_since_established": 78,
+                "deadline": "2025-06-30",
+                "deadline_source": "decision",
+                "decision_no": "",
+                "days_overdue": 167,
+                "unit": "10030",
+                "unit_name": "Xã Phú Nghĩa",
             }
         ],
     },

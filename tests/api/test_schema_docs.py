@@ -38,8 +38,43 @@ def test_the_kpi_operation_writes_the_rules_out(schema):
         assert words in op["description"], words
     example = op["responses"]["200"]["content"]["application/json"]["examples"]
     (value,) = [e["value"] for e in example.values()]
-    assert value["as_of"] == "2025-12-14" and value["share_percent"] == "66.67"
+    assert value["as_of"] == "2025-12-14" and value["share_percent"] == "64.29"
+    assert value["grouping"] == "commune" and value["units"]
     assert "text/csv" in op["responses"]["200"]["content"]
+
+
+def test_the_stats_examples_are_the_demo_datas_figures(schema, db):
+    """The examples quote what the demo data really gives at 14/12/2025."""
+    import datetime
+
+    from django.core.management import call_command
+
+    from clusters.api.stats import render_kpi, render_overdue
+    from clusters.selectors import construction_overdue, wastewater_compliance
+
+    call_command("load_demo", verbosity=0)
+    _, document = schema
+    day = datetime.date(2025, 12, 14)
+
+    def example(path):
+        content = document["paths"][path]["get"]["responses"]["200"]["content"]
+        (value,) = [e["value"] for e in content["application/json"]["examples"].values()]
+        return value
+
+    kpi = render_kpi(wastewater_compliance(as_of=day))
+    shown = example("/api/v1/stats/wastewater-compliance/")
+    units = {row["unit"]: row for row in kpi["units"]}
+    assert {k: v for k, v in shown.items() if k != "units"} == {
+        k: v for k, v in kpi.items() if k != "units"
+    }
+    for row in shown["units"]:
+        assert row == units[row["unit"]]
+    overdue = render_overdue(construction_overdue(as_of=day))
+    shown = example("/api/v1/stats/construction-overdue/")
+    assert shown["count"] == overdue["count"]
+    assert shown["results"] == overdue["results"][:1]
+    assert shown["start_overdue"] == overdue["start_overdue"][:1]
+    assert shown["completion_overdue"] == overdue["completion_overdue"]
 
 
 def test_examples_are_sensible(schema):
@@ -80,3 +115,19 @@ def test_errors_and_rate_limit_headers_per_operation(schema):
     assert {p["name"] for p in deletions["parameters"]} >= {"since", "before", "model"}
     clusters = document["paths"]["/api/v1/clusters/"]["get"]
     assert {p["name"] for p in clusters["parameters"]} >= {"updated_since", "updated_before"}
+
+
+def test_the_cluster_example_is_the_demo_cluster_as_the_api_gives_it(db):
+    from django.core.management import call_command
+    from rest_framework.test import APIClient
+
+    from clusters.api.serializers import CLUSTER_EXAMPLE
+    from tests.factories import UserFactory
+
+    call_command("load_demo", verbosity=0)
+    client = APIClient()
+    client.force_authenticate(UserFactory(username="example-reader", is_superuser=True))
+    body = client.get("/api/v1/clusters/CCN-BAC-VAN-DINH/", {"as_of": "2025-12-14"}).json()
+    assert {k: v for k, v in body.items() if k != "updated_at"} == {
+        k: v for k, v in CLUSTER_EXAMPLE.items() if k != "updated_at"
+    }
