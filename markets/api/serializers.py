@@ -31,6 +31,8 @@ from registry.models import District
                 "status_since": "2004-01-01",
                 "class_matches_criteria": None,
                 "updated_at": "2025-10-20T14:02:11.204518+07:00",
+                "commune": "00577",
+                "commune_name": "Xã Bát Tràng",
             },
             response_only=True,
         )
