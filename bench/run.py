@@ -843,7 +843,7 @@ def markdown(results: dict) -> str:
         selector = results.get("selector", {}).get(name, {})
         ratios = kpi_ratios(floor)
         endpoint = floor.get("endpoint_interleaved_p50_ms") or (
-            f"unavailable ({floor['unavailable']})" if floor.get("unavailable") else "—"
+            "unavailable" if floor.get("unavailable") else "—"
         )
         agrees = {True: "yes", False: "**no**", None: "—"}[floor.get("endpoint_agrees")]
         lines.append(
