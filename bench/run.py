@@ -594,36 +594,45 @@ def runner_request_json(runner: Runner, path: str, token: str):
         return status, None, None
 
 
-def selector_groupings() -> bool:
-    """Whether ``wastewater_compliance`` takes a ``grouping`` (issue 15)."""
+def selector_parameters() -> set[str]:
+    """The keyword parameters of ``wastewater_compliance`` (issue 15 adds ``grouping`` and
+    ``units``)."""
     import inspect
 
     from clusters.selectors import wastewater_compliance
 
-    return "grouping" in inspect.signature(wastewater_compliance).parameters
+    return set(inspect.signature(wastewater_compliance).parameters)
+
+
+def selector_groupings() -> bool:
+    """Whether ``wastewater_compliance`` takes a ``grouping`` (issue 15)."""
+    return "grouping" in selector_parameters()
 
 
 def measure_selector(count: int, commune: str) -> dict:
-    """The KPI selector in this process (no HTTP), for reference: every district or one
-    (``districts=``), every commune when it groups by commune; not one commune (the view
-    decides how it restricts the selector to one)."""
+    """The KPI selector in this process (no HTTP), for reference: every unit of a level or
+    one (``districts=`` for a district, ``units=`` for a commune where the selector has it)."""
     from clusters.selectors import wastewater_compliance
     from registry.dates import today
-    from registry.models import District
+    from registry.models import AdministrativeUnit, District
 
-    groupings = selector_groupings()
+    parameters = selector_parameters()
     results = {}
     for name, variant in kpi_variants(commune).items():
         kwargs = {"as_of": variant.as_of or today()}
-        if groupings:
+        if "grouping" in parameters:
             kwargs["grouping"] = variant.grouping
         elif variant.grouping != "district":
             results[name] = {"unavailable": "wastewater_compliance has no grouping"}
             continue
         if variant.unit and variant.grouping == "district":
             kwargs["districts"] = District.objects.filter(code=variant.unit)
+        elif variant.unit and "units" in parameters:
+            kwargs["units"] = list(
+                AdministrativeUnit.objects.filter(level="commune", code=variant.unit)
+            )
         elif variant.unit:
-            results[name] = {"unavailable": "not measured in-process"}
+            results[name] = {"unavailable": "wastewater_compliance has no units"}
             continue
         wastewater_compliance(**kwargs)
         timings = []
