@@ -98,6 +98,23 @@ def configure_environment(args) -> dict:
     return env
 
 
+def code_version() -> str | None:
+    """The code measured: ``BENCH_CODE`` if set (e.g. for an export of another branch),
+    else the checkout's commit."""
+    if os.environ.get("BENCH_CODE"):
+        return os.environ["BENCH_CODE"]
+    try:
+        return subprocess.run(  # noqa: S603
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
 def setup_django():
     sys.path.insert(0, str(BASE_DIR))
     import django
@@ -819,7 +836,8 @@ def markdown(results: dict) -> str:
         f"Run {results['date']} on {results['machine']['host']} "
         f"({results['machine']['cpus']} CPUs, {results['machine']['cpu']}, "
         f"{results['machine']['memory_gb']} GiB), PostgreSQL {results['postgres']}, "
-        f"{results['server']['workers']} gunicorn workers; load average (1, 5, 15 min) "
+        f"{results['server']['workers']} gunicorn workers, code {results.get('code') or '?'}; "
+        "load average (1, 5, 15 min) "
         f"{results['machine']['load_average_at_start']} at start, "
         f"{results['machine']['load_average_at_end']} at end.",
         "",
@@ -887,6 +905,7 @@ def main():
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "postgres": postgres_version(),
+        "code": code_version(),
     }
     print("migrating and seeding …", flush=True)
     results["seed"] = migrate_and_seed(args)
