@@ -2,8 +2,9 @@
 statement, run over psycopg with no framework in between.
 
 It computes the same figures as ``clusters.selectors.wastewater_compliance`` (operating
-clusters by district and wastewater state at a date, and the target of the year) and the
-harness checks that both agree before comparing their speed.
+clusters by reporting unit — district or commune — and wastewater state at a date, and the
+target of the year), for every unit or one, and the harness checks that both agree before
+comparing their speed.
 """
 
 import datetime
@@ -12,14 +13,14 @@ import psycopg
 
 KPI_SQL = """
 WITH operating AS (
-    SELECT c.id, c.district_id, c.wwtp_operating_since
+    SELECT c.id, c.{unit_column} AS unit_id, c.wwtp_operating_since
     FROM clusters_industrialcluster c
     WHERE (c.closed_on IS NULL OR c.closed_on > %(as_of)s)
       AND c.operating_since <= %(as_of)s
-      {district_filter}
+      {unit_filter}
 ),
 stated AS (
-    SELECT o.district_id,
+    SELECT o.unit_id,
            CASE
                WHEN o.wwtp_operating_since IS NULL OR o.wwtp_operating_since > %(as_of)s
                    THEN 'no_treatment_plant'
@@ -39,44 +40,65 @@ stated AS (
         LIMIT 1
     ) e ON o.wwtp_operating_since <= %(as_of)s
 )
-SELECT district_id, state, count(*) AS n,
+SELECT unit_id, state, count(*) AS n,
        (SELECT t.percent FROM registry_target t WHERE t.year <= %(year)s
         ORDER BY t.year DESC LIMIT 1) AS target_percent
 FROM stated
-GROUP BY district_id, state
+GROUP BY unit_id, state
 """
 
-DISTRICT_FILTER = (
-    "AND c.district_id = (SELECT d.id FROM registry_district d WHERE d.code = %(district)s)"
-)
+#: grouping → (the cluster's column, the filter on one unit by its code)
+GROUPINGS = {
+    "district": (
+        "district_id",
+        "AND c.district_id = (SELECT d.id FROM registry_district d WHERE d.code = %(unit)s)",
+    ),
+    "commune": (
+        "commune_id",
+        "AND c.commune_id = (SELECT u.id FROM registry_administrativeunit u "
+        "WHERE u.code = %(unit)s AND u.level = 'commune')",
+    ),
+}
 
 
-def kpi_sql(district: str | None) -> str:
-    return KPI_SQL.format(district_filter=DISTRICT_FILTER if district else "")
+def kpi_sql(unit: str | None, grouping: str = "district") -> str:
+    """The floor's statement: grouped by ``grouping``'s units, over one (``unit``, its code)
+    or all of them."""
+    column, one_unit = GROUPINGS[grouping]
+    return KPI_SQL.format(unit_column=column, unit_filter=one_unit if unit else "")
 
 
-def kpi_params(as_of: datetime.date, window_days: int, district: str | None) -> dict:
+def kpi_params(as_of: datetime.date, window_days: int, unit: str | None) -> dict:
     return {
         "as_of": as_of,
         "stale_before": as_of - datetime.timedelta(days=window_days),
         "year": as_of.year,
-        "district": district,
+        "unit": unit,
     }
 
 
 def kpi_figures(
-    conn: psycopg.Connection, as_of: datetime.date, window_days: int, district: str | None
+    conn: psycopg.Connection,
+    as_of: datetime.date,
+    window_days: int,
+    unit: str | None,
+    grouping: str = "district",
 ) -> dict:
-    """Run the floor once: ``{"operating", "compliant", "by_state", "target_percent"}``."""
-    rows = conn.execute(kpi_sql(district), kpi_params(as_of, window_days, district)).fetchall()
+    """Run the floor once: ``{"operating", "compliant", "by_state", "target_percent",
+    "by_unit"}`` (``by_unit``: each unit's id → its operating clusters; None for clusters
+    without a unit of that level)."""
+    rows = conn.execute(kpi_sql(unit, grouping), kpi_params(as_of, window_days, unit)).fetchall()
     by_state: dict[str, int] = {}
+    by_unit: dict[int | None, int] = {}
     target = None
-    for _district_id, state, count, target_percent in rows:
+    for unit_id, state, count, target_percent in rows:
         by_state[state] = by_state.get(state, 0) + count
+        by_unit[unit_id] = by_unit.get(unit_id, 0) + count
         target = target_percent
     return {
         "operating": sum(by_state.values()),
         "compliant": by_state.get("compliant", 0),
         "by_state": by_state,
         "target_percent": None if target is None else str(target),
+        "by_unit": by_unit,
     }

@@ -1,26 +1,32 @@
 """The synthetic national-scale dataset (``manage.py seed_scale``), on a small size."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count, Exists, OuterRef, Q
 
 from clusters.choices import ClusterStatus, WastewaterState
 from clusters.models import IndustrialCluster, WastewaterInspection
 from markets.choices import MarketClass, MarketKind, MarketStatus
 from markets.models import Market
 from registry.dates import today
-from registry.models import District
+from registry.models import AdministrativeUnit, District, UnitLevel, UnitSuccession
 from tests.factories import ClusterFactory, MarketFactory
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {"clusters": 200, "inspections": 2000, "markets": 300}
+SMALL = {"clusters": 200, "inspections": 2000, "markets": 300, "communes": 400}
+REAL_COMMUNES = 126
 DAY = datetime.date(2026, 1, 15)
 
 
 def seed(**options):
-    call_command("seed_scale", **{**SMALL, "today": DAY, **options}, stdout=None)
+    options = {**SMALL, "today": DAY, **options}
+    call_command(
+        "seed_scale", **{k: v for k, v in options.items() if v is not None}, stdout=io.StringIO()
+    )
 
 
 def snapshot():
@@ -29,6 +35,7 @@ def snapshot():
         IndustrialCluster.objects.order_by("code").values_list(
             "code",
             "district__code",
+            "commune__code",
             "area_ha",
             "established_on",
             "construction_started_on",
@@ -45,7 +52,13 @@ def snapshot():
     )
     markets = list(
         Market.objects.order_by("code").values_list(
-            "code", "district__code", "kind", "market_class", "status", "business_points"
+            "code",
+            "district__code",
+            "commune__code",
+            "kind",
+            "market_class",
+            "status",
+            "business_points",
         )
     )
     return clusters, inspections, markets
@@ -109,3 +122,63 @@ def test_refuses_bad_sizes_and_future_days():
     with pytest.raises(CommandError, match="future"):
         seed(today=today() + datetime.timedelta(days=2))
     assert not IndustrialCluster.objects.exists()
+
+
+def communes():
+    return AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE)
+
+
+def inconsistent(model):
+    """Records whose commune is missing or does not succeed their district."""
+    successions = UnitSuccession.objects.filter(
+        predecessor__district=OuterRef("district"), successor=OuterRef("commune")
+    )
+    return model.objects.filter(Q(commune__isnull=True) | ~Exists(successions))
+
+
+def test_spreads_the_records_over_the_country_s_3321_communes_by_default():
+    seed(communes=None)
+    assert communes().count() == 3321
+    synthetic = communes().exclude(pk__in=real_commune_ids())
+    assert synthetic.count() == 3321 - REAL_COMMUNES
+    # Codes above every real one, valid from the reform, each succeeding one district.
+    assert min(synthetic.values_list("code", flat=True)) == "90000"
+    assert set(synthetic.values_list("valid_from", flat=True)) == {datetime.date(2025, 7, 1)}
+    assert not synthetic.annotate(n=Count("predecessions")).exclude(n=1).exists()
+    assert (
+        UnitSuccession.objects.filter(successor__in=synthetic)
+        .values("predecessor__district")
+        .distinct()
+        .count()
+        == District.objects.count()
+    )
+    for model in (IndustrialCluster, Market):
+        assert not inconsistent(model).exists()
+    # Skewed: the busiest commune holds many clusters, and real communes are used too.
+    busiest = IndustrialCluster.objects.values("commune").annotate(n=Count("pk")).order_by("-n")[0]
+    assert busiest["n"] >= 5  # against 200 / 3,321 = 0.06 on average
+    assert IndustrialCluster.objects.filter(commune__in=real_commune_ids()).exists()
+
+
+def real_commune_ids():
+    from demo.management.commands.seed_scale import SYNTHETIC_BASIS
+
+    return communes().exclude(legal_basis=SYNTHETIC_BASIS).values("pk")
+
+
+def test_keeps_the_real_communes_and_replaces_its_own():
+    real = set(communes().values_list("code", "name"))
+    assert len(real) == REAL_COMMUNES
+    seed(communes=500)
+    assert communes().count() == 500
+    seed(communes=300, replace=True)
+    assert communes().count() == 300
+    assert real <= set(communes().values_list("code", "name"))
+    for model in (IndustrialCluster, Market):
+        assert not inconsistent(model).exists()
+    # Fewer than the real ones: only the real ones, none removed.
+    seed(communes=10, replace=True)
+    assert set(communes().values_list("code", "name")) == real
+    assert not inconsistent(IndustrialCluster).exists()
+    with pytest.raises(CommandError, match="more than 10,000"):
+        seed(communes=10_001, replace=True)

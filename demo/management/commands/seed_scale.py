@@ -1,10 +1,20 @@
 """Load a deterministic national-scale synthetic dataset (the national scale (README)).
 
-``manage.py seed_scale --clusters 10000 --inspections 200000 --markets 100000 [--seed N]``
+``manage.py seed_scale --clusters 10000 --inspections 200000 --markets 100000
+[--communes 3321] [--seed N]``
 
 Every synthetic record's code starts with ``SCALE-``, so the dataset lives next to the demo data
 without clashing with it, and ``--replace`` removes a previous synthetic dataset first. Rows are
 written with ``bulk_create`` in batches; history tables are not filled for synthetic rows.
+
+The records are spread over up to ``--communes`` commune-level units (the country's 3,321 by
+default): Hanoi's real 126 (from the migrations) and synthetic ones for the rest, with codes
+from 90000 up (above every real code; legal basis ``SYNTHETIC_BASIS``), valid from 1 July 2025,
+each the successor of one of the 30 districts (``UnitSuccession``), round robin. Every synthetic
+record keeps its district and gets a commune that succeeds that district: a district's communes
+(the real ones first, then the synthetic, each by code) are drawn with Zipf weights (1/rank), so
+a few communes hold many records and most hold few, as in a real country. The communes are drawn
+from their own generator, so the rest of the dataset is the same as without them.
 
 The same seed and the same reference day (``--today``, default today in Hanoi) give the same
 rows. Dates are placed relative to that day, so on it the dataset holds clusters in every
@@ -13,6 +23,7 @@ spread over years of history.
 """
 
 import datetime
+import itertools
 import random
 import time
 from decimal import Decimal
@@ -25,12 +36,24 @@ from clusters.models import IndustrialCluster, WastewaterInspection
 from markets.choices import Capital, Construction, Management, MarketClass, MarketKind, MarketStatus
 from markets.models import Market, MarketProject
 from registry.dates import today
-from registry.models import District
+from registry.models import (
+    REFORM_DATE,
+    AdministrativeUnit,
+    District,
+    UnitKind,
+    UnitLevel,
+    UnitSuccession,
+)
 
 CODE_PREFIX = "SCALE-"
 CLUSTER_PREFIX = f"{CODE_PREFIX}C-"
 MARKET_PREFIX = f"{CODE_PREFIX}M-"
 BATCH_SIZE = 2000
+#: The country's commune-level units (wards, communes, special zones) since 1 July 2025.
+NATIONAL_COMMUNES = 3321
+#: Synthetic commune-level units take the codes from here up (real codes end near 33,000).
+SYNTHETIC_COMMUNE_FIRST_CODE = 90000
+SYNTHETIC_BASIS = "Synthetic (manage.py seed_scale)"
 
 # The profile a synthetic cluster is built to have on the reference day, with its weight.
 # The first len(PROFILES) clusters take one of each, so even a tiny dataset covers them all.
@@ -73,6 +96,12 @@ class Command(BaseCommand):
         parser.add_argument("--clusters", type=int, default=10_000)
         parser.add_argument("--inspections", type=int, default=200_000)
         parser.add_argument("--markets", type=int, default=100_000)
+        parser.add_argument(
+            "--communes",
+            type=int,
+            default=NATIONAL_COMMUNES,
+            help="Commune-level units in all, real ones included (default: the country's 3,321).",
+        )
         parser.add_argument("--seed", type=int, default=2021)
         parser.add_argument(
             "--today",
@@ -87,11 +116,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        for name in ("clusters", "inspections", "markets"):
+        for name in ("clusters", "inspections", "markets", "communes"):
             if options[name] < 0:
                 raise CommandError(f"--{name} cannot be negative.")
         if options["today"] and options["today"] > today():
             raise CommandError("--today cannot be in the future (inspections would be too).")
+        if options["communes"] > 10_000:
+            # Synthetic codes run from 90000 to 99999.
+            raise CommandError("--communes cannot be more than 10,000.")
         districts = list(District.objects.order_by("code"))
         if not districts:
             raise CommandError("No districts: run `manage.py migrate` first.")
@@ -101,25 +133,29 @@ class Command(BaseCommand):
             existing = IndustrialCluster.objects.filter(code__startswith=CODE_PREFIX).exists() or (
                 Market.objects.filter(code__startswith=CODE_PREFIX).exists()
             )
-            if existing:
-                if not options["replace"]:
-                    raise CommandError(
-                        "A synthetic dataset (codes starting with SCALE-) is already loaded; "
-                        "use --replace to load it again."
-                    )
-                self.delete_synthetic()
+            if existing and not options["replace"]:
+                raise CommandError(
+                    "A synthetic dataset (codes starting with SCALE-) is already loaded; "
+                    "use --replace to load it again."
+                )
+            # Also any synthetic communes left without records.
+            self.delete_synthetic()
+            communes = create_communes(districts, options["communes"])
             seeder = Seeder(
                 rng=random.Random(options["seed"]),
                 reference_day=options["today"] or today(),
                 districts=districts,
+                communes=communes,
+                commune_rng=random.Random(f"{options['seed']}-communes"),
             )
             clusters = seeder.create_clusters(options["clusters"])
             inspections = seeder.create_inspections(clusters, options["inspections"])
             markets = seeder.create_markets(options["markets"])
         refresh_statistics()
+        units = len({unit for ids in communes.values() for unit in ids})
         self.stdout.write(
             f"Loaded {len(clusters)} clusters, {inspections} inspections and {markets} markets "
-            f"in {time.monotonic() - started:.1f} s."
+            f"over {units} communes in {time.monotonic() - started:.1f} s."
         )
 
     @staticmethod
@@ -144,6 +180,72 @@ class Command(BaseCommand):
                 [pattern],
             )
             cursor.execute(f"DELETE FROM {markets} WHERE code LIKE %s", [pattern])  # noqa: S608
+            units = AdministrativeUnit._meta.db_table
+            successions = UnitSuccession._meta.db_table
+            synthetic = f"SELECT id FROM {units} WHERE legal_basis = %s"  # noqa: S608
+            cursor.execute(
+                f"DELETE FROM {successions} WHERE successor_id IN ({synthetic})",  # noqa: S608
+                [SYNTHETIC_BASIS],
+            )
+            cursor.execute(
+                f"DELETE FROM {units} WHERE legal_basis = %s",  # noqa: S608
+                [SYNTHETIC_BASIS],
+            )
+
+
+def create_communes(districts: list[District], total: int) -> dict[int, list[int]]:
+    """The communes of the dataset: the real ones, plus synthetic ones up to ``total`` in all
+    (created here, each succeeding one district, round robin). Returns each district's
+    successor communes (ids: real ones first, then synthetic, each by code)."""
+    real = list(
+        AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE)
+        .exclude(legal_basis=SYNTHETIC_BASIS)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    units = {u.district_id: u for u in AdministrativeUnit.objects.filter(district__in=districts)}
+    missing = [d.code for d in districts if d.pk not in units]
+    if missing:
+        raise CommandError(
+            f"No district-level unit for districts {', '.join(missing)}: run `manage.py "
+            "migrate` first."
+        )
+    wanted = max(total - len(real), 0)
+    synthetic = [
+        AdministrativeUnit(
+            level=UnitLevel.COMMUNE,
+            code=f"{SYNTHETIC_COMMUNE_FIRST_CODE + index:05d}",
+            name=f"Synthetic {'ward' if index % 3 == 0 else 'commune'} "
+            f"{SYNTHETIC_COMMUNE_FIRST_CODE + index}",
+            kind=UnitKind.WARD if index % 3 == 0 else UnitKind.COMMUNE,
+            valid_from=REFORM_DATE,
+            legal_basis=SYNTHETIC_BASIS,
+        )
+        for index in range(wanted)
+    ]
+    AdministrativeUnit.objects.bulk_create(synthetic, batch_size=BATCH_SIZE)
+    created = dict(
+        AdministrativeUnit.objects.filter(legal_basis=SYNTHETIC_BASIS).values_list("code", "pk")
+    )
+    UnitSuccession.objects.bulk_create(
+        [
+            UnitSuccession(
+                predecessor=units[districts[index % len(districts)].pk],
+                successor_id=created[unit.code],
+                whole=False,
+            )
+            for index, unit in enumerate(synthetic)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    by_unit = {units[d.pk].pk: d.pk for d in districts}
+    successors: dict[int, list[tuple[bool, str, int]]] = {d.pk: [] for d in districts}
+    rows = UnitSuccession.objects.filter(
+        predecessor_id__in=by_unit, successor__level=UnitLevel.COMMUNE
+    ).values_list("predecessor_id", "successor__legal_basis", "successor__code", "successor_id")
+    for predecessor, basis, code, successor in rows:
+        successors[by_unit[predecessor]].append((basis == SYNTHETIC_BASIS, code, successor))
+    return {district: [pk for *_key, pk in sorted(rows)] for district, rows in successors.items()}
 
 
 def refresh_statistics():
@@ -153,7 +255,7 @@ def refresh_statistics():
         return
     # VACUUM cannot run inside a transaction (e.g. a test's); ANALYZE can.
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-    tables = [IndustrialCluster, WastewaterInspection, Market]
+    tables = [IndustrialCluster, WastewaterInspection, Market, AdministrativeUnit, UnitSuccession]
     with connection.cursor() as cursor:
         for model in tables:
             cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
@@ -162,10 +264,32 @@ def refresh_statistics():
 class Seeder:
     """Draws every value from one seeded generator, in a fixed order."""
 
-    def __init__(self, *, rng: random.Random, reference_day: datetime.date, districts):
+    def __init__(
+        self,
+        *,
+        rng: random.Random,
+        reference_day: datetime.date,
+        districts,
+        communes: dict[int, list[int]],
+        commune_rng: random.Random,
+    ):
         self.rng = rng
         self.day = reference_day
         self.districts = districts
+        self.communes = communes
+        self.commune_rng = commune_rng
+        # Zipf weights over each district's communes, cumulated (for random.choices).
+        self.commune_weights = {
+            district: list(itertools.accumulate(1 / rank for rank in range(1, len(ids) + 1)))
+            for district, ids in communes.items()
+        }
+
+    def commune_of(self, district: District) -> int | None:
+        """A commune succeeding ``district`` (its id), or None if it has none."""
+        ids = self.communes.get(district.pk)
+        if not ids:
+            return None
+        return self.commune_rng.choices(ids, cum_weights=self.commune_weights[district.pk])[0]
 
     def ago(self, low: int, high: int) -> datetime.date:
         return self.day - days(self.rng.randint(low, high))
@@ -235,10 +359,12 @@ class Seeder:
                 wwtp_standard=rng.choice(PLANT_STANDARDS),
                 wwtp_automatic_monitoring=rng.random() < 0.6,
             )
+        district = rng.choice(self.districts)
         return IndustrialCluster(
             code=f"{CLUSTER_PREFIX}{number:06d}",
             name=f"Synthetic industrial cluster {number}",
-            district=rng.choice(self.districts),
+            district=district,
+            commune_id=self.commune_of(district),
             address=f"Synthetic commune {rng.randint(1, 600)}",
             area_ha=Decimal(rng.randint(300, 8000)) / 100,
             decision_no=f"{rng.randint(1, 9999)}/QD-UBND",
@@ -317,11 +443,13 @@ class Seeder:
             status = statuses[index] if index < len(statuses) else rng.choice(statuses)
             kind = kinds[index] if index < len(kinds) else rng.choice(kinds)
             market_class = classes[index % len(classes)] if index < 8 else rng.choice(classes)
+            district = rng.choice(self.districts)
             batch.append(
                 Market(
                     code=f"{MARKET_PREFIX}{index + 1:06d}",
                     name=f"Synthetic market {index + 1}",
-                    district=rng.choice(self.districts),
+                    district=district,
+                    commune_id=self.commune_of(district),
                     address=f"Synthetic ward {rng.randint(1, 600)}",
                     kind=kind,
                     market_class=market_class.value if market_class else None,
