@@ -4,6 +4,7 @@ Views, serializers, the admin and the dashboard call these; they never re-derive
 """
 
 import datetime
+import functools
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +33,25 @@ def target_for(as_of: datetime.date) -> Target | None:
     return Target.objects.filter(year__lte=as_of.year).order_by("-year").first()
 
 
+@functools.lru_cache(maxsize=8192)
+def _derived(operating: int, compliant: int, target_percent: Decimal | None):
+    """(share_percent, met, shortfall) of the KPI for these counts and target (section 4).
+
+    A pure function of its arguments, memoised (bounded) because a grouping by the country's
+    communes repeats the same few pairs of counts thousands of times."""
+    share = met = shortfall = None
+    if operating:
+        # Integer arithmetic: hundredths of a percent, rounded half up.
+        hundredths = (20000 * compliant + operating) // (2 * operating)
+        share = Decimal(hundredths).scaleb(-2)
+    if target_percent is not None:
+        target = Fraction(target_percent)
+        if operating:
+            met = Fraction(compliant * 100) >= target * operating
+        shortfall = max(0, math.ceil(target * operating / 100) - compliant)
+    return share, met, shortfall
+
+
 @dataclass(frozen=True)
 class KpiFigures:
     """The KPI of section 4 for one set of clusters, from its counts and the target."""
@@ -44,26 +64,17 @@ class KpiFigures:
     @property
     def share_percent(self) -> Decimal | None:
         """100 × compliant / operating, rounded half-up to 2 decimals; None when empty."""
-        if not self.operating:
-            return None
-        # Integer arithmetic: hundredths of a percent, rounded half up.
-        hundredths = (20000 * self.compliant + self.operating) // (2 * self.operating)
-        return Decimal(hundredths).scaleb(-2)
+        return _derived(self.operating, self.compliant, self.target_percent)[0]
 
     @property
     def met(self) -> bool | None:
         """compliant × 100 ≥ target × operating, exactly; None without share or target."""
-        if self.target_percent is None or not self.operating:
-            return None
-        return Fraction(self.compliant * 100) >= Fraction(self.target_percent) * self.operating
+        return _derived(self.operating, self.compliant, self.target_percent)[1]
 
     @property
     def shortfall(self) -> int | None:
         """The fewest more compliant clusters that would meet the target; None without one."""
-        if self.target_percent is None:
-            return None
-        needed = math.ceil(Fraction(self.target_percent) * self.operating / 100)
-        return max(0, needed - self.compliant)
+        return _derived(self.operating, self.compliant, self.target_percent)[2]
 
     def as_dict(self) -> dict:
         return {
@@ -114,6 +125,8 @@ class ComplianceKpi:
 
 #: The states an operating cluster can be in (``not_operating`` is outside the KPI).
 OPERATING_STATES = [s for s in WastewaterState if s != WastewaterState.NOT_OPERATING]
+OPERATING_STATE_VALUES = tuple(s.value for s in OPERATING_STATES)
+COMPLIANT = WastewaterState.COMPLIANT.value
 
 
 def wastewater_compliance(
@@ -162,27 +175,40 @@ def wastewater_compliance(
     target = target_for(as_of)
     target_percent = target.percent if target else None
 
-    # One grouped query: (unit, state) → count, over the clusters operating at as_of.
-    rows = clusters.values(path, "wastewater_state").annotate(n=Count("pk")).order_by()
+    # One grouped query: (unit, state) → count, over the clusters operating at as_of; each
+    # unit's counts start from every operating state at 0 (a C-level copy).
+    zero = dict.fromkeys(OPERATING_STATE_VALUES, 0)
+    rows = clusters.values_list(path, "wastewater_state").annotate(n=Count("pk")).order_by()
     by_unit: dict[int | None, dict[str, int]] = {}
-    for row in rows:
-        states = by_unit.setdefault(row[path], {})
-        states[row["wastewater_state"]] = row["n"]
+    for key, state, n in rows:
+        counts = by_unit.get(key)
+        if counts is None:
+            counts = by_unit[key] = zero.copy()
+        if state in zero:
+            counts[state] = n
 
-    def figures(state_counts: list[dict[str, int]]) -> KpiFigures:
-        by_state = {s.value: sum(c.get(s.value, 0) for c in state_counts) for s in OPERATING_STATES}
+    def figures(by_state: dict[str, int]) -> KpiFigures:
         return KpiFigures(
             operating=sum(by_state.values()),
-            compliant=by_state[WastewaterState.COMPLIANT.value],
+            compliant=by_state[COMPLIANT],
             target_percent=target_percent,
             by_state=by_state,
         )
 
-    unit_rows = [UnitKpi(unit=u, figures=figures([by_unit.get(u.pk, {})])) for u in covered]
-    unsettled = figures([by_unit[None]]) if units is None and None in by_unit else None
+    # A unit without a cluster in operation shares one (immutable) set of empty figures.
+    empty = figures(zero)
+    unit_rows = [
+        UnitKpi(unit=u, figures=figures(by_unit[u.pk]) if u.pk in by_unit else empty)
+        for u in covered
+    ]
+    unsettled = figures(by_unit[None]) if units is None and None in by_unit else None
+    city = zero.copy()
+    for counts in by_unit.values():
+        for state, n in counts.items():
+            city[state] += n
     return ComplianceKpi(
         as_of=as_of,
-        city=figures(list(by_unit.values())),
+        city=figures(city),
         grouping=grouping,
         units=unit_rows,
         unsettled=unsettled,

@@ -10,7 +10,7 @@ dashboard and the published reports all ask it which level a date uses and what 
 """
 
 import datetime
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
@@ -47,11 +47,10 @@ def grouping_label(grouping: str, as_of: datetime.date):
     return GROUPING_LABELS[(grouping, as_of >= REFORM_DATE)]
 
 
-@dataclass(frozen=True)
-class ReportingUnit:
+class ReportingUnit(NamedTuple):
     """A unit figures are grouped by: a district (``District``) or a commune-level
     ``AdministrativeUnit``; ``pk`` is the key records point to (``district_id`` /
-    ``commune_id``)."""
+    ``commune_id``). A named tuple: the country's 3,321 communes are built per request."""
 
     pk: int
     code: str
@@ -61,7 +60,7 @@ class ReportingUnit:
     @classmethod
     def of(cls, unit: District | AdministrativeUnit) -> "ReportingUnit":
         level = UnitLevel.DISTRICT.value if isinstance(unit, District) else unit.level
-        return cls(pk=unit.pk, code=unit.code, name=unit.name, level=level)
+        return cls(unit.pk, unit.code, unit.name, level)
 
 
 def units_of_level(grouping: str) -> list[ReportingUnit]:
@@ -74,7 +73,8 @@ def units_of_level(grouping: str) -> list[ReportingUnit]:
             .order_by("code")
             .values_list("pk", "code", "name")
         )
-    return [ReportingUnit(pk, code, name, grouping) for pk, code, name in rows]
+    make = ReportingUnit._make
+    return [make((pk, code, name, grouping)) for pk, code, name in rows]
 
 
 def as_reporting_units(units, grouping: str) -> list[ReportingUnit]:

@@ -25,6 +25,7 @@ from rest_framework import serializers
 from clusters.choices import DeadlineSource
 from clusters.models import IndustrialCluster
 from clusters.selectors import (
+    OPERATING_STATE_VALUES,
     OPERATING_STATES,
     ComplianceKpi,
     ConstructionOverdue,
@@ -158,17 +159,28 @@ class ComplianceKpiSerializer(KpiFiguresSerializer):
     )
 
 
+def render_percent(value):
+    """A percentage as ``_PERCENT`` (DecimalField(5, 2)) renders it: the KPI's percentages
+    already have two decimals (a target is stored so, a share is rounded so), which
+    ``format`` writes exactly as DRF's quantize does, at a fraction of its cost."""
+    if value is None:
+        return None
+    if value.as_tuple().exponent == -2:
+        return f"{value:.2f}"
+    return _PERCENT.to_representation(value)
+
+
 def render_figures(figures: KpiFigures) -> dict:
     """One set of figures as ``KpiFiguresSerializer`` describes it."""
-    target, share = figures.target_percent, figures.share_percent
+    by_state = figures.by_state
     return {
-        "target_percent": None if target is None else _PERCENT.to_representation(target),
+        "target_percent": render_percent(figures.target_percent),
         "operating": figures.operating,
         "compliant": figures.compliant,
-        "share_percent": None if share is None else _PERCENT.to_representation(share),
+        "share_percent": render_percent(figures.share_percent),
         "met": figures.met,
         "shortfall": figures.shortfall,
-        "by_state": {state.value: figures.by_state[state.value] for state in OPERATING_STATES},
+        "by_state": {state: by_state[state] for state in OPERATING_STATE_VALUES},
     }
 
 
