@@ -28,9 +28,15 @@ from registry.reporting import (
 )
 
 
+def targets_applying(as_of: datetime.date) -> QuerySet:
+    """The targets that may apply at ``as_of``, the one that does first: the rule is the
+    target of the greatest year on or before ``as_of``'s year."""
+    return Target.objects.filter(year__lte=as_of.year).order_by("-year")
+
+
 def target_for(as_of: datetime.date) -> Target | None:
     """The target of the greatest year on or before ``as_of``'s year, if any."""
-    return Target.objects.filter(year__lte=as_of.year).order_by("-year").first()
+    return targets_applying(as_of).first()
 
 
 @functools.lru_cache(maxsize=8192)
@@ -172,8 +178,8 @@ def wastewater_compliance(
     if grouping == UnitLevel.DISTRICT and len(district_rows) < len(covered):
         missing = [u.pk for u in covered if u.pk not in district_rows]
         district_rows.update(District.objects.in_bulk(missing))
-    target = target_for(as_of)
-    target_percent = target.percent if target else None
+    # The applying target's percent only (no model instance to build).
+    target_percent = targets_applying(as_of).values_list("percent", flat=True).first()
 
     # One grouped query: (unit, state) → count, over the clusters operating at as_of; each
     # unit's counts start from every operating state at 0 (a C-level copy).
