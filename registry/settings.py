@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "registry",
     "clusters",
     "markets",
+    "reports",
     "dashboard",
     "demo",
 ]
