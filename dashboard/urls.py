@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.index, name="index"),
     path("dashboard/<slug:table>.csv", views.table_csv, name="csv"),
+    path("dashboard/publish/", views.publish_report, name="publish"),
 ]
