@@ -540,4 +540,15 @@ def test_dashboard_matrix(role):
     for table in DASHBOARD_TABLES:
         url = reverse("dashboard:csv", args=[table])
         matrix.check("dash", f"GET {table}.csv", client.get(url), expected)
+    # Publishing from the dashboard: department staff only (then a redirect to the cut-off).
+    may_publish = role in ("department_staff", "superuser")
+    response = client.post(reverse("dashboard:publish"), {"period": "year", "year": "2025"})
+    published = PublishedReport.objects.exists()
+    matrix.check(
+        "dash",
+        "POST publish",
+        response,
+        {302} if may_publish or role == "anonymous" else {403},
+        extra_ok=published == may_publish,
+    )
     matrix.report()
