@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("dashboard/<slug:table>.csv", views.table_csv, name="csv"),
     path("report.xlsx", views.report_xlsx, name="report-xlsx"),
+    path("dashboard/publish/", views.publish_report, name="publish"),
 ]

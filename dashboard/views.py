@@ -24,6 +24,7 @@ from markets.models import Market
 from markets.selectors import UNCLASSIFIED
 from registry.dates import today
 from registry.reporting import GROUPINGS, grouping_at, grouping_label
+from registry.scoping import can_access_all_districts
 
 #: the view permissions each part of the dashboard needs (the same as the API's for it)
 CLUSTER_FIGURES = ("clusters.view_industrialcluster",)
@@ -111,6 +112,7 @@ def index(request):
             cluster_admin_url=_changelist_url(IndustrialCluster),
             market_admin_url=_changelist_url(Market),
         )
+    context.update(published_context(request.user, as_of))
     return render(request, "dashboard/index.html", context)
 
 
@@ -221,3 +223,60 @@ def report_xlsx(request):
 def _bad_request(request, message: str):
     context = {"status": 400, "title": _("Bad request"), "message": message}
     return render(request, "400.html", context, status=400)
+
+
+# -- published reports (issue 16.3): the publish form and the published panel -----------------
+
+
+def published_context(user, as_of) -> dict:
+    """The published panel's context: the current publication whose cut-off is ``as_of``
+    beside today's recomputation (department scope only, where the figures are the report's
+    whole), and whether ``user`` may publish."""
+    from reports.api.kpi import published_report_at
+    from reports.changes import compare
+    from reports.periods import Period
+    from reports.services import can_publish
+
+    context = {
+        "can_publish": can_publish(user),
+        "periods": Period.choices,
+        "now_year": today().year,
+    }
+    if not can_access_all_districts(user):
+        return context
+    from registry.reporting import reporting_level
+
+    report = published_report_at(as_of, reporting_level(as_of))
+    if report is not None:
+        context["published"] = compare(report)
+    return context
+
+
+@login_required
+def publish_report(request):
+    """POST: publish a period (department staff, checked by ``reports.services.publish``)."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from reports.services import publish
+
+    if request.method != "POST":
+        return HttpResponseBadRequest(_("Publish with the form on the dashboard."))
+    try:
+        report = publish(
+            request.POST.get("period"),
+            request.POST.get("year"),
+            request.user,
+            request.POST.get("note", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(reverse("dashboard:index"))
+    messages.success(
+        request,
+        _("Published: the figures at %(day)s are frozen.")
+        % {"day": report.cut_off.strftime("%d/%m/%Y")},
+    )
+    return redirect(f"{reverse('dashboard:index')}?as_of={report.cut_off.isoformat()}")

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "registry",
     "clusters",
     "markets",
+    "reports",
     "dashboard",
     "demo",
 ]
@@ -259,6 +260,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "token": os.environ.get("REGISTRY_API_RATE", "").strip() or "3600/hour",
         "anon": os.environ.get("REGISTRY_API_ANON_RATE", "").strip() or "60/minute",
+        # /open/ (reports.open): every request counted by its client address.
+        "open": os.environ.get("REGISTRY_OPEN_RATE", "").strip() or "120/minute",
     },
     "EXCEPTION_HANDLER": "registry.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

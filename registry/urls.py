@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("registry.api.urls")),
+    path("open/", include("reports.open_urls")),
     path("", include("dashboard.urls")),
     path("healthz", healthz, name="healthz"),
 ]

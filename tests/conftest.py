@@ -13,6 +13,7 @@ from tests.factories import UserFactory, district
 
 DISTRICTS_MIGRATION = "registry.migrations.0002_hanoi_districts_and_2021_target"
 GROUPS_MIGRATION = "registry.migrations.0003_staff_groups"
+REPORTS_PERMISSIONS_MIGRATION = "reports.migrations.0002_immutable_and_permissions"
 TRANSACTIONAL_FIXTURES = ("transactional_db", "live_server", "django_db_reset_sequences")
 
 
@@ -43,6 +44,7 @@ def load_reference_data():
         for app_config in apps.get_app_configs():
             create_permissions(app_config, verbosity=0)
         importlib.import_module(GROUPS_MIGRATION).assign_groups(apps)
+        importlib.import_module(REPORTS_PERMISSIONS_MIGRATION).grant(apps)
 
 
 def is_transactional(request) -> bool:

@@ -1,6 +1,6 @@
 """The project's layers point one way (README, "Layout").
 
-    registry  ←  clusters, markets (never each other)  ←  dashboard, demo
+    registry  ←  clusters, markets (never each other)  ←  reports  ←  dashboard, demo
 
 A package imports only itself and the layers below it: ``registry`` none of the apps built on
 it, ``clusters`` and ``markets`` neither each other nor the top apps. Every import statement
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Bottom first. Packages in one tuple are independent of each other unless listed in
 #: SIBLINGS_MAY_IMPORT.
-LAYERS = [("registry",), ("clusters", "markets"), ("dashboard", "demo")]
+LAYERS = [("registry",), ("clusters", "markets"), ("reports",), ("dashboard", "demo")]
 #: The top layer's pages may say whether the demo data is loaded (dashboard → demo).
 SIBLINGS_MAY_IMPORT = {("dashboard", "demo")}
 
@@ -66,6 +66,8 @@ def test_every_layered_package_exists_and_is_checked():
         ("registry/api/views.py", "def f():\n    import dashboard.views\n", "dashboard"),
         ("markets/selectors.py", "from clusters.selectors import OPERATING_STATES\n", "clusters"),
         ("clusters/admin.py", "import demo.data\n", "demo"),
+        ("clusters/api/stats.py", "from reports.models import PublishedReport\n", "reports"),
+        ("reports/services.py", "import dashboard.views\n", "dashboard"),
     ],
 )
 def test_an_upward_or_sideways_import_is_reported(tmp_path, module, source, expected):
@@ -74,6 +76,7 @@ def test_an_upward_or_sideways_import_is_reported(tmp_path, module, source, expe
             (tmp_path / package).mkdir()
             (tmp_path / package / "__init__.py").write_text("")
     (tmp_path / "registry" / "api").mkdir()
+    (tmp_path / "clusters" / "api").mkdir()
     target = tmp_path / module
     target.write_text(source)
     assert violations(tmp_path) == [f"{module} imports {expected}"]

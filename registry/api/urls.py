@@ -20,6 +20,8 @@ router.register("units", UnitViewSet, basename="unit")
 
 v1 = [
     path("", include(router.urls)),
+    # Before the clusters' URLs: reports serve the KPI endpoint with the published figures.
+    path("", include("reports.api.urls")),
     path("", include("clusters.api.urls")),
     path("", include("markets.api.urls")),
     path("deletions/", DeletionsView.as_view(), name="deletions"),

@@ -26,6 +26,8 @@ from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInsp
 from markets.models import Market
 from registry.models import AdministrativeUnit, ThrottleWindow, UnitAssignment
 from registry.tokens import ApiToken
+from reports.models import PublishedReport
+from reports.services import publish
 from tests.factories import (
     ClusterFactory,
     InspectionFactory,
@@ -295,6 +297,13 @@ def created_value(resource: str, x: str) -> str:
     }[resource]
 
 
+def publish_expected(role: str) -> set[int]:
+    """Publishing a period: department staff (and superusers) only."""
+    if role == "anonymous":
+        return {401}
+    return {201} if role in ("department_staff", "superuser") else {403}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_api_matrix(role):
@@ -303,6 +312,8 @@ def test_api_matrix(role):
     # Deleted before the walk: the deletions feed has each district's.
     for x in "AB":
         ClusterFactory(code=f"CCN-ZONE{x}-GONE", district=district(DISTRICT_CODE[x])).delete()
+    report = publish("half_year", 2025, UserFactory(username="publisher", is_superuser=True))
+    kpi_at_cut_off = "/api/v1/stats/wastewater-compliance/?as_of=2025-06-14"
     user = make_account(role)
     client = api_client(user)
     matrix = Matrix(role)
@@ -367,6 +378,31 @@ def test_api_matrix(role):
     # The deletions feed: scoped like the lists (the markers check it).
     for url in ("/api/v1/deletions/", "/api/v1/deletions/?format=csv"):
         matrix.check("api", f"GET {url}", client.get(url), read)
+
+    # Published reports: read like the stats (the cluster rows scoped: the markers check
+    # it); publishing is for department staff only.
+    matrix.check("api", "GET /api/v1/reports/", client.get("/api/v1/reports/"), read)
+    url = f"/api/v1/reports/{report.pk}/"
+    matrix.check("api", "GET report", client.get(url), read)
+    matrix.check("api", "GET KPI at the report's cut-off", client.get(kpi_at_cut_off), read)
+    before = PublishedReport.objects.count()
+    response = client.post("/api/v1/reports/", {"period": "year", "year": 2025}, format="json")
+    published = PublishedReport.objects.count() != before
+    matrix.check(
+        "api",
+        "POST /api/v1/reports/",
+        response,
+        publish_expected(role),
+        extra_ok=published == (response.status_code == 201),
+    )
+    for method in ("put", "patch", "delete"):
+        response = getattr(client, method)(url, {"note": "x"}, format="json")
+        matrix.check(
+            "api",
+            f"{method.upper()} report",
+            response,
+            {401} if role == "anonymous" else {403, 405},
+        )
 
     matrix.report()
 
@@ -471,6 +507,12 @@ def test_admin_matrix(role, settings):
             client.get(reverse(f"admin:registry_apitoken_{page}")),
             department_only.get(role, {403}),
         )
+    matrix.check(
+        "admin",
+        "published report changelist",
+        client.get(reverse("admin:reports_publishedreport_changelist")),
+        department_only.get(role, {403}),
+    )
     accounts = {"anonymous": {302}, "token_without_permissions": {302}, "superuser": {200}}
     matrix.check(
         "admin",
@@ -509,4 +551,15 @@ def test_dashboard_matrix(role):
     for table in DASHBOARD_TABLES:
         url = reverse("dashboard:csv", args=[table])
         matrix.check("dash", f"GET {table}.csv", client.get(url), expected)
+    # Publishing from the dashboard: department staff only (then a redirect to the cut-off).
+    may_publish = role in ("department_staff", "superuser")
+    response = client.post(reverse("dashboard:publish"), {"period": "year", "year": "2025"})
+    published = PublishedReport.objects.exists()
+    matrix.check(
+        "dash",
+        "POST publish",
+        response,
+        {302} if may_publish or role == "anonymous" else {403},
+        extra_ok=published == may_publish,
+    )
     matrix.report()

@@ -1,0 +1,124 @@
+"""What a report's frozen figures are compared with: the same figures computed now for the
+same date, and the records changed since publication that explain the difference.
+
+The records come from the history (django-simple-history) of the clusters, their
+inspections and their schedule extensions: every version saved after the report was
+published, newest first, naming the cluster (code and name) it concerns.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
+from reports.figures import kpi_figures
+from reports.models import PublishedReport
+
+#: At most this many changed records are listed (newest first), per kind of record.
+CHANGED_RECORDS_LIMIT = 50
+
+#: The kinds of record whose changes are listed, as the answers name them.
+MODELS = {
+    "cluster": IndustrialCluster,
+    "inspection": WastewaterInspection,
+    "schedule_extension": ScheduleExtension,
+}
+CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _cluster_column(column: str):
+    """``column`` of the history row's cluster: the cluster's now, or its last recorded
+    one if the cluster was deleted since."""
+    return Coalesce(
+        Subquery(IndustrialCluster.objects.filter(pk=OuterRef("cluster_id")).values(column)[:1]),
+        Subquery(
+            IndustrialCluster.history.filter(id=OuterRef("cluster_id"))
+            .order_by("-history_date", "-history_id")
+            .values(column)[:1]
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ChangedRecord:
+    model: str
+    code: str
+    name: str
+    changed_at: object
+    changed_by: str | None
+    change: str
+    record_id: int
+
+    def as_dict(self) -> dict:
+        return {
+            "model": self.model,
+            "code": self.code,
+            "name": self.name,
+            "changed_at": self.changed_at.isoformat(),
+            "changed_by": self.changed_by,
+            "change": self.change,
+        }
+
+
+def changed_records(report: PublishedReport) -> list[ChangedRecord]:
+    """The versions of clusters, inspections and schedule extensions saved after
+    ``report`` was published, newest first (three queries)."""
+    found = []
+    for name, model in MODELS.items():
+        history = model.history.filter(history_date__gt=report.published_at)
+        if model is IndustrialCluster:
+            history = history.annotate(cluster_code=F("code"), cluster_name=F("name"))
+        else:
+            history = history.annotate(
+                cluster_code=_cluster_column("code"), cluster_name=_cluster_column("name")
+            )
+        rows = history.order_by("-history_date", "-history_id").values(
+            "id",
+            "cluster_code",
+            "cluster_name",
+            "history_date",
+            "history_type",
+            "history_user__username",
+        )[:CHANGED_RECORDS_LIMIT]
+        found.extend(
+            ChangedRecord(
+                model=name,
+                code=row["cluster_code"],
+                name=row["cluster_name"],
+                changed_at=row["history_date"],
+                changed_by=row["history_user__username"],
+                change=CHANGE_TYPES.get(row["history_type"], "changed"),
+                record_id=row["id"],
+            )
+            for row in rows
+        )
+    found.sort(key=lambda r: r.changed_at, reverse=True)
+    return found
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A report beside today's recomputation of its KPI for the same date."""
+
+    report: PublishedReport
+    published_kpi: dict
+    current_kpi: dict
+    changed: list[ChangedRecord]
+
+    @property
+    def differs(self) -> bool:
+        return self.published_kpi != self.current_kpi
+
+
+def compare(report: PublishedReport, current_kpi: dict | None = None) -> Comparison:
+    """``report``'s published KPI, the KPI computed now for its cut-off and grouping over
+    every unit (``current_kpi`` when the caller has it already) and the changed records."""
+    if current_kpi is None:
+        current_kpi = kpi_figures(report.cut_off, report.grouping)
+    return Comparison(
+        report=report,
+        published_kpi=report.figures["kpi"],
+        current_kpi=current_kpi,
+        changed=changed_records(report),
+    )

@@ -1,0 +1,94 @@
+"""/open/: the published figures without signing in, aggregate only, cacheable, throttled."""
+
+import csv
+import io
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+from reports.services import publish
+from tests.factories import InspectionFactory
+from tests.reports.conftest import operating_cluster
+
+
+def get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_open_data_without_signing_in(live_server, superuser):
+    import datetime
+
+    cluster = operating_cluster("CCN-DUC-TU", "Cụm công nghiệp Dục Tú")
+    InspectionFactory(cluster=cluster, inspected_on=datetime.date(2025, 6, 1))
+    report = publish("year", 2025, superuser)
+    base = f"{live_server.url}/open"
+
+    status, headers, body = get(f"{base}/reports/")
+    assert status == 200
+    (row,) = json.loads(body)
+    assert row["id"] == report.pk and row["cut_off"] == "2025-12-14"
+    assert (row["kpi"]["operating"], row["kpi"]["compliant"]) == (1, 1)
+    assert headers["Cache-Control"].startswith("public, max-age=")
+    etag = headers["ETag"]
+    status, _, body304 = get(f"{base}/reports/", {"If-None-Match": etag})
+    assert status == 304 and body304 == b""
+
+    status, _, detail = get(f"{base}/reports/{report.pk}.json")
+    assert status == 200 and json.loads(detail)["kpi"]["share_percent"] == "100.00"
+    status, headers, raw = get(f"{base}/reports/{report.pk}.csv")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0]["unit"] == "" and rows[0]["operating"] == "1"
+    assert len(rows) == 1 + len(json.loads(detail)["kpi"]["units"])
+
+    status, headers, page = get(f"{base}/", {"Accept": "text/html"})
+    assert status == 200 and "14/12/2025" in page.decode()
+    assert '<html lang="vi">' in page.decode()
+
+    # Nothing record-level, no names of people, anywhere.
+    for text in (body, detail, raw, page):
+        text = text.decode("utf-8-sig")
+        assert "CCN-DUC-TU" not in text and "Dục Tú" not in text
+        assert superuser.username not in text
+    assert get(f"{base}/reports/999999.json")[0] == 404
+
+
+@pytest.mark.django_db
+def test_open_data_is_throttled_per_address(client, settings):
+    from registry.models import ThrottleWindow
+
+    ThrottleWindow.objects.all().delete()
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
+        "DEFAULT_THROTTLE_RATES": rates | {"open": "3/minute"}
+    }
+    from reports.open import OpenRateThrottle
+
+    OpenRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    try:
+        statuses = [
+            client.get("/open/reports/", REMOTE_ADDR="203.0.113.7").status_code for _ in range(4)
+        ]
+        assert statuses == [200, 200, 200, 429]
+        assert client.get("/open/reports/", REMOTE_ADDR="203.0.113.8").status_code == 200
+    finally:
+        OpenRateThrottle.THROTTLE_RATES = rates
+
+
+@pytest.mark.django_db
+def test_open_data_is_in_the_openapi_document(client, superuser):
+    client.force_login(superuser)
+    document = client.get("/api/schema/", {"format": "json"}).json()
+    listing = document["paths"]["/open/reports/"]["get"]
+    assert {"200", "304", "429"} <= set(listing["responses"])
+    assert listing["security"] == [] or "security" not in listing or {} in listing["security"]
+    detail = document["paths"]["/open/reports/{id}.{fmt}"]["get"]
+    assert {p["name"] for p in detail["parameters"]} == {"id", "fmt"}
