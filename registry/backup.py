@@ -16,13 +16,13 @@ owner only (mode 0600, from its first byte), in a folder only its owner can ente
 
 import datetime
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 
 from django.db import connections
+from django.db.backends.sqlite3._functions import register as register_sqlite_functions
 
 PG_MAGIC = b"PGDMP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -70,10 +70,6 @@ def kind_of(path: Path) -> str | None:
     return None
 
 
-def _regexp(pattern, value) -> bool:
-    return value is not None and re.search(pattern, str(value)) is not None
-
-
 def _pg_env(settings_dict: dict) -> dict:
     """libpq environment for the Django database settings (no password on the command line)."""
     env = dict(os.environ)
@@ -116,8 +112,9 @@ def backup(path: Path, using: str = "default") -> Path:
             target = sqlite3.connect(partial)
             try:
                 connection.connection.backup(target)
-                # The check re-evaluates CHECK constraints, some of which use Django's REGEXP.
-                target.create_function("REGEXP", 2, _regexp, deterministic=True)
+                # The check re-evaluates CHECK constraints, which use the SQL functions Django
+                # gives its SQLite connections (REGEXP, django_date_extract …).
+                register_sqlite_functions(target)
                 (verdict,) = target.execute("PRAGMA integrity_check").fetchone()
             finally:
                 target.close()
