@@ -214,7 +214,17 @@ def report_xlsx(request):
     period = form.report_period
     if period.cutoff > today():
         return _bad_request(request, workbook.future_cutoff_message(period))
-    content = workbook.report_workbook(period.kind, period.year, request.user)
+    from reports.models import PublishedReport
+
+    publication = (
+        PublishedReport.objects.current()
+        .with_people()
+        .filter(period=period.kind, year=period.year)
+        .first()
+    )
+    content = workbook.report_workbook(
+        period.kind, period.year, request.user, publication=publication
+    )
     response = HttpResponse(content, content_type=workbook.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{period.file_name}"'
     return response

@@ -53,20 +53,19 @@ from markets.choices import MarketClass, MarketStatus
 from markets.models import Market
 from markets.selectors import UNCLASSIFIED, market_statistics
 from registry.csv_safety import neutralise
-from registry.dates import EARLIEST_AS_OF, LATEST_AS_OF
 from registry.reporting import grouping_at, grouping_label
 from registry.scoping import restrict, units_in_scope
 from registry.workbooks import DATE_FORMAT, MAX_WIDTH, MIN_WIDTH, file_stem, sheet_title
+from reports.periods import FIRST_YEAR, LAST_YEAR, Period, cut_off, period_start
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-#: The two reporting periods of Circular 14/2024/TT-BCT, as the query string spells them.
-HALF_YEAR = "half_year"
-YEAR = "year"
+#: The two reporting periods of Circular 14/2024/TT-BCT, as the query string spells them, and
+#: the years they can be asked for: those of the published reports (``reports.periods``, the
+#: one home of the periods' rule).
+HALF_YEAR = Period.HALF_YEAR.value
+YEAR = Period.YEAR.value
 PERIOD_KINDS = (HALF_YEAR, YEAR)
-#: The years whose period lies within the dates the rules can be asked about.
-FIRST_YEAR = EARLIEST_AS_OF.year + 1
-LAST_YEAR = LATEST_AS_OF.year
 
 #: The permission the market sheet needs (as the dashboard's market table does).
 MARKET_FIGURES = ("markets.view_market",)
@@ -90,13 +89,12 @@ class ReportPeriod:
 
     @property
     def start(self) -> datetime.date:
-        return datetime.date(self.year - 1, 12, 15)
+        return period_start(self.kind, self.year)
 
     @property
     def cutoff(self) -> datetime.date:
         """The period's last day, at which its figures are taken."""
-        month = 6 if self.kind == HALF_YEAR else 12
-        return datetime.date(self.year, month, 14)
+        return cut_off(self.kind, self.year)
 
     @property
     def label(self) -> str:
@@ -429,7 +427,14 @@ def publication_text(publication) -> str:
     return text
 
 
-def _cover(book, period, grouping, scope_text, user, generated_at, publication):
+def published_city_kpi(publication) -> dict | None:
+    """The city-wide KPI frozen in ``publication`` (a published report's ``figures``), if
+    it carries one."""
+    figures = getattr(publication, "figures", None)
+    return figures.get("kpi") if isinstance(figures, dict) else None
+
+
+def _cover(book, period, grouping, scope_text, user, generated_at, publication, city=None):
     sheet = book.create_sheet(sheet_title(_("Cover")))
     sheet.column_dimensions["A"].width = 34
     sheet.column_dimensions["B"].width = 80
@@ -456,6 +461,26 @@ def _cover(book, period, grouping, scope_text, user, generated_at, publication):
             (_("Supersedes"), _publication_name(supersedes) if supersedes else None, TEXT),
             (_("Publication note"), getattr(publication, "note", "") or None, TEXT),
         ]
+        published = published_city_kpi(publication)
+        if published is not None and city is not None:
+            same = (published["operating"], published["compliant"]) == (
+                city.operating,
+                city.compliant,
+            )
+            rows += [
+                (_("Published: clusters in operation"), published["operating"], INT),
+                (_("Published: compliant"), published["compliant"], INT),
+                (
+                    _("Figures in this workbook"),
+                    _("computed now for the cut-off; the same as published")
+                    if same
+                    else _(
+                        "computed now for the cut-off; they differ from the published "
+                        "figures (records changed since publication: see the dashboard)"
+                    ),
+                    TEXT,
+                ),
+            ]
     for label, value, kind in rows:
         if kind == DATETIME and not isinstance(value, datetime.datetime):
             kind = DATE
@@ -518,7 +543,9 @@ def _report_workbook(period: ReportPeriod, user, publication) -> bytes:
     context = {"period": period.label, "cutoff": _day(as_of)}
 
     book = Workbook(write_only=True)
-    _cover(book, period, grouping, scope_text, user, timezone.now(), publication)
+    # The published city figures are compared with today's only over the whole city.
+    city = kpi.city if units is None else None
+    _cover(book, period, grouping, scope_text, user, timezone.now(), publication, city)
 
     rows, totals = _unit_rows(
         [(row.unit, row.figures) for row in indicators.units],

@@ -408,9 +408,9 @@ def test_query_count_does_not_grow_with_the_clusters(client, department_user):
     few = count()
     for n in range(40):
         ClusterFactory(code=f"MANY-{n}", established_on=datetime.date(2019, 1, 1))
-    # The session and the account (4), the indicators (2), the KPI (3), the overdue lists
-    # (2), the market counts (2), whatever the number of clusters.
-    assert count() == few == 13
+    # The session and the account (4), the period's publication (1), the indicators (2), the
+    # KPI (3), the overdue lists (2), the market counts (2), whatever the number of clusters.
+    assert count() == few == 14
 
 
 def test_commune_staff_workbook_covers_only_their_commune(client, db):
@@ -435,3 +435,25 @@ def test_commune_staff_workbook_covers_only_their_commune(client, db):
     assert [r[0].value for r in table(book["Chậm khởi công"])[1]] == ["CCN-MINE"]
     # Before the reform the figures are by district, and a commune keeps no district's.
     assert download(client, user, period="half_year", year="2025").status_code == 403
+
+
+def test_a_published_period_names_its_publication_and_whether_figures_changed(
+    client, department_user
+):
+    """The download of a published period names the current publication on its cover, with
+    the published totals and whether today's recomputation still gives them."""
+    from reports.services import publish
+    from tests.dashboard.helpers import operating_cluster
+
+    make_city()
+    publish("half_year", 2023, department_user)
+    cover = cover_values(half_year_2023(client, department_user))
+    assert isinstance(cover["Thời điểm công bố"], datetime.datetime)
+    assert cover["Người công bố"] == "department"
+    assert cover["Đã công bố: số cụm đang hoạt động"] == 6
+    assert "giống số liệu đã công bố" in cover["Số liệu trong tệp"]
+    # A back-dated cluster: the workbook's figures are today's, and the cover says they differ.
+    operating_cluster("DA-LATE-ENTRY", "017")
+    cover = cover_values(half_year_2023(client, department_user))
+    assert cover["Đã công bố: số cụm đang hoạt động"] == 6
+    assert "khác số liệu đã công bố" in cover["Số liệu trong tệp"]
