@@ -551,6 +551,16 @@ def test_dashboard_matrix(role):
     for table in DASHBOARD_TABLES:
         url = reverse("dashboard:csv", args=[table])
         matrix.check("dash", f"GET {table}.csv", client.get(url), expected)
+    # The report workbook of a period: the dashboard's gate, over the units the account keeps
+    # at the period's grouping (the 2024 year is grouped by district: a commune-staff account
+    # keeps none of them, and is refused rather than given an empty report).
+    response = client.get(reverse("dashboard:report-xlsx"), {"period": "year", "year": "2024"})
+    matrix.check(
+        "dash",
+        "GET report.xlsx (2024, by district)",
+        response,
+        {403} if role.startswith("commune_staff") else expected,
+    )
     # Publishing from the dashboard: department staff only (then a redirect to the cut-off).
     may_publish = role in ("department_staff", "superuser")
     response = client.post(reverse("dashboard:publish"), {"period": "year", "year": "2025"})
