@@ -1,0 +1,53 @@
+"""Publishing a period from the dashboard in Chromium, and the published panel beside today's
+recomputation after a back-dated change (issue 16, part 3)."""
+
+import datetime
+
+import pytest
+
+from clusters.models import IndustrialCluster
+from reports.models import PublishedReport
+from tests.dashboard.helpers import in_group, make_city
+from tests.factories import InspectionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def department_user(department_user):
+    return in_group(department_user, "Department staff")
+
+
+def test_publish_then_a_back_dated_change_shows_both_figures(
+    page, live_server, login, department_user
+):
+    make_city()
+    login(department_user)
+    page.goto(f"{live_server.url}/")
+    page.select_option("#publish-period", "year")
+    page.fill("#publish-year", "2025")
+    page.click("#publish-form button[type=submit]")
+    page.wait_for_url("**/?as_of=2025-12-14")
+    report = PublishedReport.objects.get()
+    assert (report.period, report.year, report.cut_off) == (
+        "year",
+        2025,
+        datetime.date(2025, 12, 14),
+    )
+    panel = page.locator("#published-panel")
+    assert panel.is_visible()
+    assert "department" in page.locator("#published-title").inner_text()
+    published = page.locator("#published-figures td").all_inner_texts()
+    assert page.locator("#recomputed-figures").count() == 0  # nothing changed yet
+
+    # A back-dated inspection: the frozen figures stay, today's recomputation differs, and
+    # the changed cluster is named.
+    cluster = IndustrialCluster.objects.get(code="DA-COMPLIANT")
+    InspectionFactory(cluster=cluster, inspected_on=datetime.date(2025, 11, 1), result="meets")
+    page.reload()
+    assert page.locator("#published-figures td").all_inner_texts() == published
+    assert page.locator("#recomputed-figures").is_visible()
+    recomputed = page.locator("#recomputed-figures td").all_inner_texts()
+    assert int(recomputed[1]) == int(published[1]) + 1  # one more compliant cluster
+    assert "DA-COMPLIANT" in page.locator("#changed-records").inner_text()
+    assert PublishedReport.objects.get().figures["kpi"]["compliant"] == int(published[1])
