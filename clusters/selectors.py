@@ -21,10 +21,9 @@ from registry.dates import subtract_months, today, whole_months_between
 from registry.models import District, Target, UnitLevel
 from registry.reporting import (
     ReportingUnit,
-    as_reporting_units,
+    covered_units,
     grouping_at,
     unit_path,
-    units_of_level,
 )
 
 
@@ -160,24 +159,9 @@ def wastewater_compliance(
     grouping = grouping_at(as_of, grouping)
     path = unit_path(IndustrialCluster, grouping)
     clusters = IndustrialCluster.objects.operating_with_wastewater_state(as_of)
-    district_rows: dict[int, District] = {}
-    if units is None:
-        if not with_units:
-            covered = []
-        elif grouping == UnitLevel.DISTRICT:
-            district_rows = {d.pk: d for d in District.objects.order_by("code")}
-            covered = [ReportingUnit.of(d) for d in district_rows.values()]
-        else:
-            covered = units_of_level(grouping)
-    else:
-        if grouping == UnitLevel.DISTRICT:
-            district_rows = {u.pk: u for u in units if isinstance(u, District)}
-        covered = as_reporting_units(units, grouping)
-        # Only the listed units' clusters are counted (the figures never include others).
-        clusters = clusters.filter(**{f"{path}__in": [u.pk for u in covered]})
-    if grouping == UnitLevel.DISTRICT and len(district_rows) < len(covered):
-        missing = [u.pk for u in covered if u.pk not in district_rows]
-        district_rows.update(District.objects.in_bulk(missing))
+    covered, rows_of_districts = [], {}
+    if units is not None or with_units:
+        covered, clusters, rows_of_districts = covered_units(clusters, grouping, units)
     # The applying target's percent only (no model instance to build).
     target_percent = targets_applying(as_of).values_list("percent", flat=True).first()
 
@@ -218,7 +202,7 @@ def wastewater_compliance(
         grouping=grouping,
         units=unit_rows,
         unsettled=unsettled,
-        district_rows=district_rows,
+        district_rows=rows_of_districts,
     )
 
 

@@ -10,10 +10,9 @@ from registry.dates import today
 from registry.models import District, UnitLevel
 from registry.reporting import (
     ReportingUnit,
-    as_reporting_units,
+    covered_units,
     grouping_at,
     unit_path,
-    units_of_level,
 )
 
 #: The key used for markets not yet classified.
@@ -77,17 +76,7 @@ def market_statistics(
         grouping, units = UnitLevel.DISTRICT.value, list(districts)
     grouping = grouping_at(today(), grouping)
     path = unit_path(Market, grouping)
-    district_rows: dict[int, District] = {}
-    if units is None:
-        if grouping == UnitLevel.DISTRICT:
-            district_rows = {d.pk: d for d in District.objects.order_by("code")}
-            covered = [ReportingUnit.of(d) for d in district_rows.values()]
-        else:
-            covered = units_of_level(grouping)
-    else:
-        district_rows = {u.pk: u for u in units if isinstance(u, District)}
-        covered = as_reporting_units(units, grouping)
-        markets = markets.filter(**{f"{path}__in": [u.pk for u in covered]})
+    covered, markets, rows_of_districts = covered_units(markets, grouping, units)
     per_unit = {u.pk: MarketCounts.empty() for u in covered}
     city = MarketCounts.empty()
     unsettled = MarketCounts.empty()
@@ -105,5 +94,5 @@ def market_statistics(
         units=[(u, per_unit[u.pk]) for u in covered],
         grouping=grouping,
         unsettled=unsettled if unsettled.total else None,
-        district_rows=district_rows,
+        district_rows=rows_of_districts,
     )

@@ -92,3 +92,28 @@ def unit_path(model: type[Model], grouping: str) -> str:
     ``cluster__commune_id`` …)."""
     path = model.DISTRICT_PATH if grouping == UnitLevel.DISTRICT.value else model.COMMUNE_PATH
     return f"{path}_id"
+
+
+def covered_units(queryset, grouping: str, units=None):
+    """``(covered, queryset, district_rows)``: the units a figure covers, ``queryset``
+    narrowed to their records, and for a grouping by district the District rows by pk (v1's
+    ``districts``; empty otherwise). With ``units`` None: every unit of ``grouping`` by code,
+    ``queryset`` as it is (records in no unit still count in the total); else ``units``
+    (Districts, AdministrativeUnits or ReportingUnits) and only their records. The KPI, the
+    indicators and the market counts all cover units this way; one query at most."""
+    by_district = grouping == UnitLevel.DISTRICT
+    if units is None:
+        if by_district:
+            rows = {d.pk: d for d in District.objects.order_by("code")}
+            return [ReportingUnit.of(d) for d in rows.values()], queryset, rows
+        return units_of_level(grouping), queryset, {}
+    covered = as_reporting_units(units, grouping)
+    path = unit_path(queryset.model, grouping)
+    narrowed = queryset.filter(**{f"{path}__in": [u.pk for u in covered]})
+    rows = {}
+    if by_district:
+        rows = {u.pk: u for u in units if isinstance(u, District)}
+        missing = [u.pk for u in covered if u.pk not in rows]
+        if missing:
+            rows.update(District.objects.in_bulk(missing))
+    return covered, narrowed, rows
