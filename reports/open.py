@@ -7,6 +7,7 @@ import hashlib
 
 from django.http import Http404
 from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -100,7 +101,8 @@ class OpenReportListView(OpenView):
 class OpenReportDetailView(OpenView):
     """One published report's KPI, as JSON or CSV (one row per unit and a city row)."""
 
-    # The format is the path's (.json / .csv): see perform_content_negotiation.
+    # The format is the path's (.json / .csv): see perform_content_negotiation (the schema
+    # names both content types below).
     renderer_classes = [JSONRenderer]
 
     @extend_schema(
@@ -114,7 +116,10 @@ class OpenReportDetailView(OpenView):
             OpenApiParameter("id", int, OpenApiParameter.PATH, description="The report's id."),
         ],
         responses={
-            200: OpenReportSerializer,
+            (200, "application/json"): OpenReportSerializer,
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="At .csv: a city row and one row per unit."
+            ),
             304: OpenApiResponse(description="Not modified (If-None-Match)."),
             404: OpenApiResponse(description="No such report."),
             429: OpenApiResponse(description="Too many requests from this address."),

@@ -41,7 +41,9 @@ class ReportSerializer(serializers.ModelSerializer):
         source="published_by.get_username", help_text=_("The account that published it.")
     )
     supersedes = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text=_("The publication this one corrects, if any.")
+        read_only=True,
+        allow_null=True,
+        help_text=_("The publication this one corrects, if any."),
     )
     superseded_by = serializers.SerializerMethodField(
         help_text=_("The publication that corrects this one, if any.")
