@@ -11,12 +11,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
+from rest_framework.renderers import TemplateHTMLRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clusters.api.stats import ComplianceKpiSerializer, kpi_csv_rows
-from registry.api.renderers import CSVRenderer
+from registry.api.renderers import CSVRenderer, JSONRenderer
 from registry.api.throttling import SlidingWindowRateThrottle
 from reports.models import PublishedReport
 from reports.periods import Period

@@ -19,11 +19,10 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from registry.api.ratelimit import RateLimitHeadersMixin
-from registry.api.renderers import CSVRenderer, FormatParameterFirst
+from registry.api.renderers import CSVRenderer, FormatParameterFirst, JSONRenderer
 from registry.models import District
 from registry.scoping import visible_districts
 

@@ -6,9 +6,9 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
-from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from registry.api.renderers import JSONRenderer
 from registry.models import StaleVersionError
 
 

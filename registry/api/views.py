@@ -6,13 +6,12 @@ same functions the dashboard calls — over the districts ``registry.scoping`` g
 caller, so the API and the dashboard show the same numbers.
 """
 
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api.permissions import HasViewPermissions
 from registry.api.ratelimit import RateLimitHeadersMixin
-from registry.api.renderers import CSVRenderer, FormatParameterFirst
+from registry.api.renderers import CSVRenderer, FormatParameterFirst, JSONRenderer
 from registry.api.serializers import DistrictSerializer
 from registry.api.viewsets import RegistryViewSet
 from registry.models import District

@@ -19,14 +19,18 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from registry.api.exceptions import PreconditionFailed
 from registry.api.parsers import BoundedJSONParser
 from registry.api.permissions import ModelPermissions
 from registry.api.ratelimit import RateLimitHeadersMixin
-from registry.api.renderers import CSVRenderer, FormatParameterFirst, streaming_csv_response
+from registry.api.renderers import (
+    CSVRenderer,
+    FormatParameterFirst,
+    JSONRenderer,
+    streaming_csv_response,
+)
 from registry.api.serializers import AsOfQuerySerializer
 from registry.dates import today
 from registry.scoping import can_keep, restrict

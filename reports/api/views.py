@@ -12,12 +12,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ParseError
 from rest_framework.permissions import BasePermission
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from clusters.models import IndustrialCluster
 from registry.api.parsers import BoundedJSONParser
 from registry.api.ratelimit import RateLimitHeadersMixin
+from registry.api.renderers import JSONRenderer
 from registry.scoping import can_access_all_districts, restrict
 from reports.api.serializers import (
     PublishRequestSerializer,
