@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
@@ -99,9 +100,8 @@ class DistrictKpi:
     figures: KpiFigures
 
 
-@dataclass(frozen=True)
-class UnitKpi:
-    """One reporting unit's figures."""
+class UnitKpi(NamedTuple):
+    """One reporting unit's figures (a named tuple: built for each of up to 3,321 units)."""
 
     unit: ReportingUnit
     figures: KpiFigures
@@ -185,11 +185,21 @@ def wastewater_compliance(
             by_state=by_state,
         )
 
-    # A unit without a cluster in operation shares one (immutable) set of empty figures.
-    empty = figures(zero)
+    # Units with the same counts share one (immutable) set of figures: a grouping by the
+    # country's communes repeats a few hundred sets over 3,321 units, and the renderer
+    # renders each set once (clusters.api.stats.render_kpi).
+    shared: dict[tuple[int, ...], KpiFigures] = {}
+
+    def figures_of(counts: dict[str, int]) -> KpiFigures:
+        key = tuple(counts.values())
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = figures(counts)
+        return found
+
+    empty = figures_of(zero)
     unit_rows = [
-        UnitKpi(unit=u, figures=figures(by_unit[u.pk]) if u.pk in by_unit else empty)
-        for u in covered
+        UnitKpi(u, figures_of(by_unit[u.pk]) if u.pk in by_unit else empty) for u in covered
     ]
     unsettled = figures(by_unit[None]) if units is None and None in by_unit else None
     city = zero.copy()

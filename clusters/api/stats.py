@@ -186,11 +186,14 @@ def render_figures(figures: KpiFigures) -> dict:
 
 def render_kpi(kpi: ComplianceKpi) -> dict:
     """The KPI response as ``ComplianceKpiSerializer`` describes it."""
-    units = [
-        {"unit": row.unit.code, "name": row.unit.name, "level": row.unit.level}
-        | render_figures(row.figures)
-        for row in kpi.units
-    ]
+    # Units with equal counts share their figures (the selector); each set is rendered once.
+    rendered: dict[int, dict] = {}
+    units = []
+    for unit, figures in kpi.units:
+        shown = rendered.get(id(figures))
+        if shown is None:
+            shown = rendered[id(figures)] = render_figures(figures)
+        units.append({"unit": unit.code, "name": unit.name, "level": unit.level, **shown})
     data = {
         "as_of": kpi.as_of.isoformat(),
         **render_figures(kpi.city),
