@@ -118,7 +118,8 @@ def compare(report: PublishedReport, current_kpi: dict | None = None) -> Compari
         current_kpi = kpi_figures(report.cut_off, report.grouping)
     return Comparison(
         report=report,
-        published_kpi=report.figures["kpi"],
+        # Read alone where the report was loaded without its figures (published_report_at).
+        published_kpi=getattr(report, "published_kpi", None) or report.figures["kpi"],
         current_kpi=current_kpi,
         changed=changed_records(report),
     )

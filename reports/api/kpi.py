@@ -14,6 +14,7 @@ it. One query more at a cut-off (four when it is published), none on any other d
 
 import datetime
 
+from django.db.models.fields.json import KeyTransform
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 
@@ -89,7 +90,9 @@ def published_block(report: PublishedReport, current_kpi: dict) -> dict:
 
 
 def published_report_at(as_of, grouping: str) -> PublishedReport | None:
-    """The current publication whose cut-off is ``as_of`` and grouping ``grouping``."""
+    """The current publication whose cut-off is ``as_of`` and grouping ``grouping``, with
+    its KPI only (``published_kpi``): ``figures`` also holds every cluster's row (10,000 at
+    national scale), which the KPI and the panel do not read, so it is not loaded."""
     period = period_at(as_of)
     if period is None:
         return None
@@ -97,6 +100,8 @@ def published_report_at(as_of, grouping: str) -> PublishedReport | None:
         PublishedReport.objects.current()
         .filter(period=period[0], year=period[1], grouping=grouping)
         .select_related("published_by")
+        .defer("figures")
+        .annotate(published_kpi=KeyTransform("kpi", "figures"))
         .first()
     )
 

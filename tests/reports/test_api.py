@@ -186,3 +186,25 @@ def test_the_report_list_and_detail_cost_fixed_queries(django_assert_num_queries
     report = PublishedReport.objects.current().filter(period="year").get()
     with django_assert_num_queries(2):
         assert client.get(f"/api/v1/reports/{report.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_kpi_at_a_cut_off_reads_the_published_kpi_not_every_cluster_row():
+    """The publication's ``figures`` holds every cluster's row; the KPI endpoint and the
+    dashboard's panel read only its ``kpi`` (reports.api.kpi.published_report_at)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.api.kpi import published_report_at
+
+    user = department_account()
+    for code in ("CCN-A", "CCN-B"):
+        operating_cluster(code, code)
+    publish("year", 2025, user)
+    stored = PublishedReport.objects.get()
+    assert len(stored.figures["clusters"]) == 2
+    with CaptureQueriesContext(connection) as queries:
+        report = published_report_at(datetime.date(2025, 12, 14), stored.grouping)
+        assert report.published_kpi == stored.figures["kpi"]
+    assert len(queries.captured_queries) == 1
+    assert "figures" in report.get_deferred_fields()
