@@ -6,10 +6,11 @@ view permission and shows the markets and their projects only with theirs; each 
 own table's; an account without districts gets no figures, on the page or in a CSV.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,8 +24,13 @@ from markets.choices import MarketClass, MarketStatus
 from markets.models import Market
 from markets.selectors import UNCLASSIFIED
 from registry.dates import today
-from registry.reporting import GROUPINGS, grouping_at, grouping_label
+from registry.reporting import GROUPINGS, grouping_at, grouping_label, reporting_level
 from registry.scoping import can_access_all_districts
+from reports.api.kpi import published_report_at
+from reports.changes import compare
+from reports.models import PublishedReport
+from reports.periods import Period
+from reports.services import can_publish, publish
 
 #: the view permissions each part of the dashboard needs (the same as the API's for it)
 CLUSTER_FIGURES = ("clusters.view_industrialcluster",)
@@ -192,8 +198,8 @@ def table_csv(request, table: str):
         raise PermissionDenied(_("Your account has no districts, so there are no figures."))
     form, as_of = parse_as_of(request.GET, default=today())
     if form.is_bound and not form.is_valid():
-        messages = " ".join(str(m) for errors in form.errors.values() for m in errors)
-        return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
+        reasons = " ".join(str(m) for errors in form.errors.values() for m in errors)
+        return HttpResponseBadRequest(reasons, content_type="text/plain; charset=utf-8")
     header, rows = build(scope, as_of, grouping_at(as_of, parse_grouping(request.GET)))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table}-{as_of.isoformat()}.csv"'
@@ -209,13 +215,11 @@ def report_xlsx(request):
     require_permissions(request.user, CLUSTER_FIGURES)
     form = workbook.ReportPeriodForm(request.GET)
     if not form.is_valid():
-        messages = " ".join(str(m) for errors in form.errors.values() for m in errors)
-        return _bad_request(request, messages)
+        reasons = " ".join(str(m) for errors in form.errors.values() for m in errors)
+        return _bad_request(request, reasons)
     period = form.report_period
     if period.cutoff > today():
         return _bad_request(request, workbook.future_cutoff_message(period))
-    from reports.models import PublishedReport
-
     publication = (
         PublishedReport.objects.current()
         .with_people()
@@ -242,11 +246,6 @@ def published_context(user, as_of) -> dict:
     """The published panel's context: the current publication whose cut-off is ``as_of``
     beside today's recomputation (department scope only, where the figures are the report's
     whole), and whether ``user`` may publish."""
-    from reports.api.kpi import published_report_at
-    from reports.changes import compare
-    from reports.periods import Period
-    from reports.services import can_publish
-
     context = {
         "can_publish": can_publish(user),
         "periods": Period.choices,
@@ -254,8 +253,6 @@ def published_context(user, as_of) -> dict:
     }
     if not can_access_all_districts(user):
         return context
-    from registry.reporting import reporting_level
-
     report = published_report_at(as_of, reporting_level(as_of))
     if report is not None:
         context["published"] = compare(report)
@@ -265,12 +262,6 @@ def published_context(user, as_of) -> dict:
 @login_required
 def publish_report(request):
     """POST: publish a period (department staff, checked by ``reports.services.publish``)."""
-    from django.contrib import messages
-    from django.core.exceptions import ValidationError
-    from django.shortcuts import redirect
-
-    from reports.services import publish
-
     if request.method != "POST":
         return HttpResponseBadRequest(_("Publish with the form on the dashboard."))
     try:
