@@ -12,7 +12,7 @@ dashboard and the published reports all ask it which level a date uses and what 
 import datetime
 from typing import NamedTuple
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import REFORM_DATE, AdministrativeUnit, District, UnitLevel
@@ -101,19 +101,33 @@ def covered_units(queryset, grouping: str, units=None):
     ``queryset`` as it is (records in no unit still count in the total); else ``units``
     (Districts, AdministrativeUnits or ReportingUnits) and only their records. The KPI, the
     indicators and the market counts all cover units this way; one query at most."""
+    covered, rows = units_covered(grouping, units)
+    return covered, in_units(queryset, grouping, None if units is None else covered), rows
+
+
+def in_units(queryset, grouping: str, units) -> QuerySet:
+    """``queryset`` narrowed to the records lying in ``units`` of ``grouping`` (anything
+    with a ``pk``: Districts, AdministrativeUnits, ReportingUnits); all when None."""
+    if units is None:
+        return queryset
+    path = unit_path(queryset.model, grouping)
+    return queryset.filter(**{f"{path}__in": [u.pk for u in units]})
+
+
+def units_covered(grouping: str, units=None):
+    """``(covered, district_rows)`` of :func:`covered_units`, without a queryset to narrow
+    (the KPI narrows its own compiled statement); one query at most."""
     by_district = grouping == UnitLevel.DISTRICT
     if units is None:
         if by_district:
             rows = {d.pk: d for d in District.objects.order_by("code")}
-            return [ReportingUnit.of(d) for d in rows.values()], queryset, rows
-        return units_of_level(grouping), queryset, {}
+            return [ReportingUnit.of(d) for d in rows.values()], rows
+        return units_of_level(grouping), {}
     covered = as_reporting_units(units, grouping)
-    path = unit_path(queryset.model, grouping)
-    narrowed = queryset.filter(**{f"{path}__in": [u.pk for u in covered]})
     rows = {}
     if by_district:
         rows = {u.pk: u for u in units if isinstance(u, District)}
         missing = [u.pk for u in covered if u.pk not in rows]
         if missing:
             rows.update(District.objects.in_bulk(missing))
-    return covered, narrowed, rows
+    return covered, rows

@@ -31,7 +31,6 @@ from clusters.selectors import (
     ConstructionOverdue,
     KpiFigures,
     construction_overdue,
-    in_units,
     wastewater_compliance,
 )
 from registry.api.reporting import ReportingQuerySerializer
@@ -39,6 +38,7 @@ from registry.api.serializers import counts_serializer
 from registry.api.views import StatsView
 from registry.dates import today
 from registry.models import UnitLevel
+from registry.reporting import in_units
 from registry.scoping import restrict
 
 # ---------------------------------------------------------------------------------------------

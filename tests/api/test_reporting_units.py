@@ -240,16 +240,16 @@ def test_market_counts_by_commune(department, world):
 
 
 def test_kpi_by_commune_query_count(department, world, django_assert_num_queries):
-    # token, 2 × permissions, the communes, target, one grouped count; the throttle's count
-    # (31/12 is no report cut-off: no published report is looked up).
-    with django_assert_num_queries(6 + THROTTLE_QUERIES):
+    # token, 2 × permissions, the communes, one statement for the counts and the target; the
+    # throttle's count (31/12 is no report cut-off: no published report is looked up).
+    with django_assert_num_queries(5 + THROTTLE_QUERIES):
         department.get(KPI, {"as_of": "2025-12-31"})
     operating("CCN-MORE-1", "281", world["ung_hoa"][1])
     operating("CCN-MORE-2", "281", world["ung_hoa"][2])
-    with django_assert_num_queries(6 + THROTTLE_QUERIES):
+    with django_assert_num_queries(5 + THROTTLE_QUERIES):
         department.get(KPI, {"as_of": "2025-12-31"})
     # One commune: its code is looked up once, and that row is the unit list.
-    with django_assert_num_queries(6 + THROTTLE_QUERIES):
+    with django_assert_num_queries(5 + THROTTLE_QUERIES):
         department.get(KPI, {"as_of": "2025-12-31", "unit": world["dong_anh"][0].code})
 
 

@@ -215,12 +215,13 @@ def test_stats_need_authentication_and_permission(db, no_permission_user):
 
 
 def test_kpi_query_count(department, every_state, django_assert_num_queries):
-    # token, 2 × permissions, districts, target, one grouped count; the throttle's count.
-    with django_assert_num_queries(6 + THROTTLE_QUERIES):
+    # token, 2 × permissions, districts, one statement for the counts and the target; the
+    # throttle's count.
+    with django_assert_num_queries(5 + THROTTLE_QUERIES):
         department.get(KPI, {"as_of": "2021-12-31"})
     # One district: its code is validated against the caller's districts, and that row is
     # the district list.
-    with django_assert_num_queries(6 + THROTTLE_QUERIES):
+    with django_assert_num_queries(5 + THROTTLE_QUERIES):
         response = department.get(KPI, {"as_of": "2021-12-31", "district": "017"})
     assert [row["district"] for row in response.json()["districts"]] == ["017"]
 

@@ -314,7 +314,7 @@ def test_kpi_figures_arithmetic_is_exact():
 
 def test_kpi_uses_the_same_few_queries_whatever_the_data(django_assert_num_queries):
     add_clusters(compliant=1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         small = wastewater_compliance(as_of=AS_OF)
     assert small.city.operating == 1
 
@@ -329,6 +329,41 @@ def test_kpi_uses_the_same_few_queries_whatever_the_data(django_assert_num_queri
     WastewaterInspection.objects.bulk_create(extra)
     assert IndustrialCluster.objects.count() == 40
     assert WastewaterInspection.objects.count() == 200
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         large = wastewater_compliance(as_of=AS_OF)
     assert large.city.operating == 35
+
+
+def test_no_cluster_operating_still_reports_the_target_in_the_same_queries(
+    django_assert_num_queries,
+):
+    """The KPI's one statement answers a row carrying the target even when no cluster
+    operates (clusters.selectors._kpi_statement), so the count of queries is the same."""
+    add_clusters(not_operating=2)
+    applying = target_for(AS_OF)
+    assert applying is not None
+    with django_assert_num_queries(2):
+        kpi = wastewater_compliance(as_of=AS_OF)
+    assert kpi.city.operating == 0 and kpi.city.share_percent is None
+    assert kpi.city.target_percent == applying.percent
+    assert str(kpi.city.target_percent) == str(applying.percent)  # two decimals on SQLite too
+    assert all(row.figures.operating == 0 for row in kpi.units)
+
+
+def test_no_target_in_force_gives_no_target_with_or_without_clusters():
+    Target.objects.all().delete()
+    assert wastewater_compliance(as_of=AS_OF).city.target_percent is None
+    add_clusters(compliant=1)
+    kpi = wastewater_compliance(as_of=AS_OF)
+    assert (kpi.city.operating, kpi.city.target_percent, kpi.city.met) == (1, None, None)
+
+
+def test_a_compiled_statement_follows_the_settings_and_the_date(settings):
+    """The statement is compiled once per date and units, and again when settings change:
+    the evidence window is part of it."""
+    add_clusters(stale=1)  # inspected 1 June 2020, stale at AS_OF with the 365-day window
+    assert wastewater_compliance(as_of=AS_OF).city.by_state[W.STALE_EVIDENCE] == 1
+    settings.REGISTRY = {**settings.REGISTRY, "EVIDENCE_WINDOW_DAYS": 800}
+    assert wastewater_compliance(as_of=AS_OF).city.by_state[W.COMPLIANT] == 1
+    # Another date is another statement.
+    assert wastewater_compliance(as_of=D(2020, 7, 1)).city.by_state[W.COMPLIANT] == 1

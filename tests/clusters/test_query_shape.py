@@ -52,9 +52,9 @@ def test_state_filter_and_kpi_cost_the_same_queries_whatever_the_size(
             .values_list("code", flat=True)
         )
     assert len(failed) == len(range(0, size, 3))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         wastewater_compliance(as_of=AS_OF)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         wastewater_compliance(as_of=AS_OF, districts=District.objects.filter(code="017"))
 
 

@@ -409,8 +409,8 @@ def test_query_count_does_not_grow_with_the_clusters(client, department_user):
     for n in range(40):
         ClusterFactory(code=f"MANY-{n}", established_on=datetime.date(2019, 1, 1))
     # The session and the account (4), the period's publication (1), the indicators (2), the
-    # KPI (3), the overdue lists (2), the market counts (2), whatever the number of clusters.
-    assert count() == few == 14
+    # KPI (2), the overdue lists (2), the market counts (2), whatever the number of clusters.
+    assert count() == few == 13
 
 
 def test_commune_staff_workbook_covers_only_their_commune(client, db):

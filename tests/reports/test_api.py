@@ -155,18 +155,18 @@ def test_the_kpi_endpoint_costs_a_fixed_number_of_queries(django_assert_num_quer
     url = "/api/v1/stats/wastewater-compliance/"
     # Not a cut-off: as before (the auth, the throttle, the KPI's queries).
     client.get(url, {"as_of": "2025-12-13"})
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get(url, {"as_of": "2025-12-13"}).json()["published"] is None
     # A cut-off not published: one query more.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(url, {"as_of": "2025-12-14"}).json()["published"] is None
     publish("year", 2025, user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(url, {"as_of": "2025-12-14"}).json()["published"]
     for code in ("CCN-C", "CCN-D", "CCN-E"):
         cluster = operating_cluster(code, code)
         InspectionFactory(cluster=cluster, inspected_on=datetime.date(2025, 6, 1))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         published = client.get(url, {"as_of": "2025-12-14"}).json()["published"]
     assert len(published["changed_records"]) == 6 and published["differs"]
 
