@@ -264,9 +264,8 @@ def wastewater_compliance(
         return found
 
     empty = figures_of(zero)
-    unit_rows = [
-        UnitKpi(u, figures_of(by_unit[u.pk]) if u.pk in by_unit else empty) for u in covered
-    ]
+    of_unit = {key: figures_of(counts) for key, counts in by_unit.items()}
+    unit_rows = [UnitKpi(u, of_unit.get(u.pk, empty)) for u in covered]
     unsettled = figures(by_unit[None]) if units is None and None in by_unit else None
     city = zero.copy()
     for counts in by_unit.values():
