@@ -102,3 +102,32 @@ def kpi_figures(
         "target_percent": None if target is None else str(target),
         "by_unit": by_unit,
     }
+
+
+#: grouping → the units a response over every unit lists (each by code and name).
+UNIT_TABLES = {
+    "district": "SELECT d.id, d.code, d.name FROM registry_district d",
+    "commune": "SELECT u.id, u.code, u.name FROM registry_administrativeunit u "
+    "WHERE u.level = 'commune'",
+}
+
+
+def kpi_with_units_sql(grouping: str) -> str:
+    """The floor over every unit, also reading what such a response lists: every unit's code
+    and name, empty units included, beside its counts (and the clusters in no unit). For
+    information beside the budget, which is judged on :func:`kpi_sql` (BENCHMARKS.md)."""
+    counts = kpi_sql(None, grouping)
+    return (
+        f"WITH counts AS ({counts}), units AS ({UNIT_TABLES[grouping]}) "  # noqa: S608
+        "SELECT units.code, units.name, counts.state, counts.n, counts.target_percent "
+        "FROM units LEFT JOIN counts ON counts.unit_id = units.id "
+        "UNION ALL SELECT NULL, NULL, state, n, target_percent FROM counts "
+        "WHERE unit_id IS NULL"
+    )
+
+
+def kpi_with_units_rows(conn, as_of: datetime.date, window_days: int, grouping: str) -> list:
+    """Run it once: (code, name, state, count, target) rows; state None for an empty unit."""
+    return conn.execute(
+        kpi_with_units_sql(grouping), kpi_params(as_of, window_days, None)
+    ).fetchall()

@@ -75,7 +75,7 @@ def test_the_floor_counts_what_the_rules_count_by_district_and_by_commune(as_of)
 def test_one_unit_is_judged_net_of_the_minimal_request_and_the_city_on_the_whole():
     one = {"unit": "017", "p50_ms": 2.0, "endpoint_interleaved_p50_ms": 7.0}
     one["minimal_request_interleaved_p50_ms"] = 4.2
-    assert kpi_ratios(one) == {"ratio": 3.5, "net_ratio": 1.4}
+    assert kpi_ratios(one) == {"ratio": 3.5, "net_ratio": 1.4, "with_units_ratio": None}
     verdict = kpi_verdicts("kpi_district_today", one)["kpi_district_today_net_ratio"]
     assert verdict == {"value": 1.4, "ok": True, "whole_request_ratio": 3.5}
     one["endpoint_interleaved_p50_ms"] = 7.8
@@ -103,3 +103,33 @@ def test_a_server_without_commune_grouping_makes_the_variant_unavailable():
     assert KpiVariant({"by": "district"}, "district").path == (
         "/api/v1/stats/wastewater-compliance/?by=district"
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the floor is PostgreSQL's SQL")
+def test_the_floor_with_the_unit_list_lists_every_unit_beside_the_same_counts():
+    from bench.floor import kpi_with_units_rows
+    from registry.models import AdministrativeUnit, District
+
+    call_command(
+        "seed_scale", clusters=200, inspections=1000, markets=0, communes=300, today=DAY,
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    window = settings.REGISTRY["EVIDENCE_WINDOW_DAYS"]
+    conn = DjangoConnection()
+    for grouping, units in (
+        ("district", District.objects.all()),
+        ("commune", AdministrativeUnit.objects.filter(level="commune")),
+    ):
+        rows = kpi_with_units_rows(conn, DAY, window, grouping)
+        assert {code for code, *_ in rows if code} == set(units.values_list("code", flat=True))
+        counts = kpi_figures(conn, DAY, window, None, grouping)
+        assert {s: sum(n for *_, st, n, _t in rows if st == s) for s in counts["by_state"]} == (
+            counts["by_state"]
+        )
+
+
+def test_the_floor_with_the_unit_list_is_reported_not_judged():
+    city = {"p50_ms": 20.0, "endpoint_interleaved_p50_ms": 34.0, "with_units_p50_ms": 24.0}
+    verdict = kpi_verdicts("kpi_city_commune_today", city)["kpi_city_commune_today_ratio"]
+    assert verdict == {"value": 1.7, "ok": False, "with_units_ratio": 1.42}
