@@ -2,8 +2,9 @@
 same date, and the records changed since publication that explain the difference.
 
 The records come from the history (django-simple-history) of the clusters, their
-inspections and their schedule extensions: every version saved after the report was
-published, newest first, naming the cluster (code and name) it concerns.
+inspections, their schedule extensions and the targets: every version saved after the report
+was published, newest first, naming the cluster (code and name) it concerns, or for a target
+its year and percent (only the targets of the report's year and before can apply to it).
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
+from registry.models import Target
 from reports.figures import kpi_figures
 from reports.models import PublishedReport
 
@@ -23,6 +25,7 @@ MODELS = {
     "cluster": IndustrialCluster,
     "inspection": WastewaterInspection,
     "schedule_extension": ScheduleExtension,
+    "target": Target,
 }
 CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -50,6 +53,11 @@ class ChangedRecord:
     change: str
     record_id: int
 
+    @property
+    def model_label(self) -> str:
+        """The kind of record, in the user's language (the model's name)."""
+        return MODELS[self.model]._meta.verbose_name
+
     def as_dict(self) -> dict:
         return {
             "model": self.model,
@@ -62,13 +70,18 @@ class ChangedRecord:
 
 
 def changed_records(report: PublishedReport) -> list[ChangedRecord]:
-    """The versions of clusters, inspections and schedule extensions saved after
-    ``report`` was published, newest first (three queries)."""
+    """The versions of clusters, inspections, schedule extensions and targets saved after
+    ``report`` was published, newest first (four queries)."""
     found = []
     for name, model in MODELS.items():
         history = model.history.filter(history_date__gt=report.published_at)
         if model is IndustrialCluster:
             history = history.annotate(cluster_code=F("code"), cluster_name=F("name"))
+        elif model is Target:
+            # A target is named by its year and percent (as the version saved has them).
+            history = history.filter(year__lte=report.year).annotate(
+                cluster_code=F("year"), cluster_name=F("percent")
+            )
         else:
             history = history.annotate(
                 cluster_code=_cluster_column("code"), cluster_name=_cluster_column("name")
@@ -84,8 +97,8 @@ def changed_records(report: PublishedReport) -> list[ChangedRecord]:
         found.extend(
             ChangedRecord(
                 model=name,
-                code=row["cluster_code"],
-                name=row["cluster_name"],
+                code=str(row["cluster_code"]),
+                name=f"{row['cluster_name']:.2f} %" if model is Target else row["cluster_name"],
                 changed_at=row["history_date"],
                 changed_by=row["history_user__username"],
                 change=CHANGE_TYPES.get(row["history_type"], "changed"),

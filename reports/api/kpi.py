@@ -9,7 +9,7 @@ nothing of reports (the layers point down); this view adds one field to the same
 are grouped as the report is and cover every unit (department scope, no ``unit``) — the
 current publication's KPI, who published it and when, whether today's recomputation (the
 rest of the response) ``differs``, and the ``changed_records`` since publication that explain
-it. One query more at a cut-off (four when it is published), none on any other date.
+it. One query more at a cut-off (five when it is published), none on any other date.
 """
 
 import datetime
@@ -26,11 +26,14 @@ from reports.periods import Period, period_at
 
 class ChangedRecordSerializer(serializers.Serializer):
     model = serializers.ChoiceField(
-        choices=["cluster", "inspection", "schedule_extension"],
+        choices=["cluster", "inspection", "schedule_extension", "target"],
         help_text="The kind of record changed.",
     )
-    code = serializers.CharField(help_text="The cluster's code (for an inspection: its cluster).")
-    name = serializers.CharField(help_text="The cluster's name.")
+    code = serializers.CharField(
+        help_text="The cluster's code (for an inspection or an extension: its cluster's; for "
+        "a target: its year)."
+    )
+    name = serializers.CharField(help_text="The cluster's name (for a target: its percent).")
     changed_at = serializers.DateTimeField()
     changed_by = serializers.CharField(allow_null=True, help_text="The account that changed it.")
     change = serializers.ChoiceField(choices=["created", "changed", "deleted"])
@@ -51,8 +54,8 @@ class PublishedKpiSerializer(serializers.Serializer):
     )
     changed_records = ChangedRecordSerializer(
         many=True,
-        help_text="Clusters, inspections and schedule extensions changed after publication, "
-        "newest first.",
+        help_text="Clusters, inspections, schedule extensions and targets (of the report's "
+        "year or before) changed after publication, newest first.",
     )
 
 
@@ -70,8 +73,8 @@ PUBLISHED_DESCRIPTION = """
 grouped as the report is and over every unit, `published` holds the frozen KPI of the current
 publication, labelled with who published it and when; the rest of the response is today's
 recomputation for the same date, `differs` says whether they differ, and `changed_records`
-names the clusters, inspections and schedule extensions changed since publication. Otherwise
-`published` is null.
+names the clusters, inspections, schedule extensions and targets changed since publication.
+Otherwise `published` is null.
 """
 
 

@@ -2,10 +2,14 @@
 recomputation after a back-dated change (issue 16, part 3)."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
-from clusters.models import IndustrialCluster
+from clusters.models import IndustrialCluster, WastewaterInspection
+from clusters.selectors import target_for
+from registry.models import Target
 from reports.models import PublishedReport
 from tests.dashboard.helpers import in_group, make_city
 from tests.factories import InspectionFactory
@@ -49,5 +53,22 @@ def test_publish_then_a_back_dated_change_shows_both_figures(
     assert page.locator("#recomputed-figures").is_visible()
     recomputed = page.locator("#recomputed-figures td").all_inner_texts()
     assert int(recomputed[1]) == int(published[1]) + 1  # one more compliant cluster
-    assert "DA-COMPLIANT" in page.locator("#changed-records").inner_text()
+    changed = page.locator("#changed-records").inner_text()
+    assert "DA-COMPLIANT" in changed
+    # The kind of record in the page's language (Vietnamese, whatever the browser's), not
+    # its code; the heading names the period and its cut-off.
+    with translation.override("vi"):
+        inspection = str(WastewaterInspection._meta.verbose_name)
+        target_kind = str(Target._meta.verbose_name)
+    assert inspection in changed and "(inspection," not in changed
+    assert "2025" in page.locator("#published-title").inner_text()
+    assert "14/12/2025" in page.locator("#published-title").inner_text()
+
+    # A changed target is named too (its year and percent).
+    target = target_for(datetime.date(2025, 12, 14))
+    target.percent = Decimal("90.00")
+    target.save()
+    page.reload()
+    changed = page.locator("#changed-records").inner_text()
+    assert f"{target.year} — 90.00 %" in changed and target_kind in changed
     assert PublishedReport.objects.get().figures["kpi"]["compliant"] == int(published[1])

@@ -161,12 +161,12 @@ def test_the_kpi_endpoint_costs_a_fixed_number_of_queries(django_assert_num_quer
     with django_assert_num_queries(4):
         assert client.get(url, {"as_of": "2025-12-14"}).json()["published"] is None
     publish("year", 2025, user)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(url, {"as_of": "2025-12-14"}).json()["published"]
     for code in ("CCN-C", "CCN-D", "CCN-E"):
         cluster = operating_cluster(code, code)
         InspectionFactory(cluster=cluster, inspected_on=datetime.date(2025, 6, 1))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         published = client.get(url, {"as_of": "2025-12-14"}).json()["published"]
     assert len(published["changed_records"]) == 6 and published["differs"]
 
@@ -208,3 +208,27 @@ def test_the_kpi_at_a_cut_off_reads_the_published_kpi_not_every_cluster_row():
         assert report.published_kpi == stored.figures["kpi"]
     assert len(queries.captured_queries) == 1
     assert "figures" in report.get_deferred_fields()
+
+
+@pytest.mark.django_db
+def test_a_target_changed_after_publication_is_named_and_a_later_year_is_not():
+    from clusters.selectors import target_for
+    from registry.models import Target
+
+    user = department_account()
+    operating_cluster("CCN-A", "CCN-A")
+    publish("year", 2025, user)
+    applying = target_for(datetime.date(2025, 12, 14))
+    applying.percent = applying.percent - 5
+    applying.save()
+    Target.objects.update_or_create(year=2026, defaults={"percent": "99.00"})
+    client = APIClient()
+    client.force_authenticate(user)
+    published = client.get("/api/v1/stats/wastewater-compliance/", {"as_of": "2025-12-14"}).json()[
+        "published"
+    ]
+    targets = [r for r in published["changed_records"] if r["model"] == "target"]
+    assert [(r["code"], r["name"], r["change"]) for r in targets] == [
+        (str(applying.year), f"{applying.percent:.2f} %", "changed")
+    ]
+    assert published["differs"]  # the target's percent is part of the figures
