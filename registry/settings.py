@@ -350,6 +350,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound by the server, and a statement run this many times on a connection
     # kept prepared, so PostgreSQL parses and plans each request's few queries once per
     # connection (0 turns it off: needed behind PgBouncer in transaction mode).
+    # No JIT compiling: PostgreSQL compiles a query whose estimated cost passes
+    # jit_above_cost, and the estimates of the overdue lists' and the state-filtered lists'
+    # correlated subqueries pass it while the queries run in milliseconds; compiling then
+    # cost 29 of a 37 ms query (BENCHMARKS.md). DJANGO_DB_JIT=1 leaves the server's setting.
+    if not env_bool("DJANGO_DB_JIT", False):
+        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
     _prepare_after = env_int("DJANGO_DB_PREPARE_THRESHOLD", 5)
     if _prepare_after:
         DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
