@@ -519,7 +519,10 @@ def measure_floor(url: str, runner: Runner, token: str, count: int, commune: str
     window = settings.REGISTRY["EVIDENCE_WINDOW_DAYS"]
     headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
     results = {}
-    with psycopg.connect(url, autocommit=True) as conn:
+    # The floor runs with the server settings the application's connections have (JIT off
+    # unless DJANGO_DB_JIT, registry/settings.py), so that both are measured alike.
+    options = settings.DATABASES["default"].get("OPTIONS", {}).get("options")
+    with psycopg.connect(url, autocommit=True, **({"options": options} if options else {})) as conn:
         codes = {
             "district": dict(conn.execute("SELECT id, code FROM registry_district").fetchall()),
             "commune": dict(
