@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clusters.api.stats import render_kpi
 from clusters.models import IndustrialCluster
 from clusters.selectors import OPERATING_STATES
 from dashboard import charts, data, exports, workbook
@@ -118,7 +119,8 @@ def index(request):
             cluster_admin_url=_changelist_url(IndustrialCluster),
             market_admin_url=_changelist_url(Market),
         )
-    context.update(published_context(request.user, as_of))
+    shown = dashboard.compliance.scope if scope.keeps_units else None
+    context.update(published_context(request.user, as_of, shown))
     return render(request, "dashboard/index.html", context)
 
 
@@ -218,8 +220,6 @@ def report_xlsx(request):
         reasons = " ".join(str(m) for errors in form.errors.values() for m in errors)
         return _bad_request(request, reasons)
     period = form.report_period
-    if period.cutoff > today():
-        return _bad_request(request, workbook.future_cutoff_message(period))
     publication = (
         PublishedReport.objects.current()
         .with_people()
@@ -242,10 +242,11 @@ def _bad_request(request, message: str):
 # -- published reports (issue 16.3): the publish form and the published panel -----------------
 
 
-def published_context(user, as_of) -> dict:
+def published_context(user, as_of, shown=None) -> dict:
     """The published panel's context: the current publication whose cut-off is ``as_of``
     beside today's recomputation (department scope only, where the figures are the report's
-    whole), and whether ``user`` may publish."""
+    whole), and whether ``user`` may publish. ``shown``: the KPI the page computed already
+    (every unit, for department staff), reused when it is grouped as the report is."""
     context = {
         "can_publish": can_publish(user),
         "periods": Period.choices,
@@ -255,7 +256,8 @@ def published_context(user, as_of) -> dict:
         return context
     report = published_report_at(as_of, reporting_level(as_of))
     if report is not None:
-        context["published"] = compare(report)
+        same = shown is not None and shown.grouping == report.grouping
+        context["published"] = compare(report, current_kpi=render_kpi(shown) if same else None)
     return context
 
 

@@ -27,7 +27,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
@@ -56,7 +55,7 @@ from registry.csv_safety import neutralise
 from registry.reporting import grouping_at, grouping_label
 from registry.scoping import restrict, units_in_scope
 from registry.workbooks import DATE_FORMAT, MAX_WIDTH, MIN_WIDTH, file_stem, sheet_title
-from reports.periods import FIRST_YEAR, LAST_YEAR, Period, cut_off, period_start
+from reports.periods import FIRST_YEAR, LAST_YEAR, Period, PeriodForm, cut_off, period_start
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -115,21 +114,15 @@ PERIOD_MESSAGE = gettext_lazy(
 YEAR_MESSAGE = gettext_lazy("Enter the report's year as a number from %(first)s to %(last)s.")
 
 
-class ReportPeriodForm(forms.Form):
-    """The query string of the report download: ``period`` and ``year``."""
+class ReportPeriodForm(PeriodForm):
+    """The query string of the report download: ``period`` and ``year`` (the checks of
+    ``reports.periods.PeriodForm``, worded for the download)."""
 
-    period = forms.ChoiceField(
-        choices=[(kind, kind) for kind in PERIOD_KINDS],
-        error_messages={"required": PERIOD_MESSAGE, "invalid_choice": PERIOD_MESSAGE},
-    )
-    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    period_message = PERIOD_MESSAGE
+    year_message = YEAR_MESSAGE
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        message = YEAR_MESSAGE % {"first": FIRST_YEAR, "last": LAST_YEAR}
-        self.fields["year"].error_messages.update(
-            required=message, invalid=message, min_value=message, max_value=message
-        )
+    def future_message(self, period: str, year: int, day: datetime.date) -> str:
+        return future_cutoff_message(ReportPeriod(period, year))
 
     @property
     def report_period(self) -> ReportPeriod:

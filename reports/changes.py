@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from clusters.models import IndustrialCluster, ScheduleExtension, WastewaterInspection
 from registry.models import Target
@@ -51,7 +52,6 @@ class ChangedRecord:
     changed_at: object
     changed_by: str | None
     change: str
-    record_id: int
 
     @property
     def model_label(self) -> str:
@@ -63,7 +63,7 @@ class ChangedRecord:
             "model": self.model,
             "code": self.code,
             "name": self.name,
-            "changed_at": self.changed_at.isoformat(),
+            "changed_at": timezone.localtime(self.changed_at).isoformat(),
             "changed_by": self.changed_by,
             "change": self.change,
         }
@@ -87,7 +87,6 @@ def changed_records(report: PublishedReport) -> list[ChangedRecord]:
                 cluster_code=_cluster_column("code"), cluster_name=_cluster_column("name")
             )
         rows = history.order_by("-history_date", "-history_id").values(
-            "id",
             "cluster_code",
             "cluster_name",
             "history_date",
@@ -102,7 +101,6 @@ def changed_records(report: PublishedReport) -> list[ChangedRecord]:
                 changed_at=row["history_date"],
                 changed_by=row["history_user__username"],
                 change=CHANGE_TYPES.get(row["history_type"], "changed"),
-                record_id=row["id"],
             )
             for row in rows
         )
@@ -131,7 +129,7 @@ def compare(report: PublishedReport, current_kpi: dict | None = None) -> Compari
         current_kpi = kpi_figures(report.cut_off, report.grouping)
     return Comparison(
         report=report,
-        # Read alone where the report was loaded without its figures (published_report_at).
+        # Read alone where the report was loaded without its figures (``with_kpi``).
         published_kpi=getattr(report, "published_kpi", None) or report.figures["kpi"],
         current_kpi=current_kpi,
         changed=changed_records(report),

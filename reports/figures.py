@@ -3,7 +3,8 @@
 renderers, so a report holds exactly what ``/api/v1/stats/…`` answered at publication.
 
 Computed over every unit (the department's scope) at the cut-off, grouped by the reporting
-level at the cut-off (``registry.reporting``).
+level at the cut-off (``registry.reporting``); the market counts are those at publication
+(``market_statistics`` has no date: markets keep no dated history).
 """
 
 import datetime

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -34,6 +35,12 @@ class PublishedReportQuerySet(models.QuerySet):
 
     def with_people(self):
         return self.select_related("published_by", "supersedes", "superseded_by")
+
+    def with_kpi(self):
+        """The reports with their KPI only (``published_kpi``): ``figures`` also holds every
+        cluster's row and the overdue lists (10,000 rows at national scale), which the KPI
+        endpoint, the dashboard's panel and the open data do not read."""
+        return self.defer("figures").annotate(published_kpi=KeyTransform("kpi", "figures"))
 
 
 def _cut_off_matches_period():

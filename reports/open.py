@@ -6,6 +6,7 @@ cacheable (``ETag``, ``Cache-Control: public``; 304 on ``If-None-Match``)."""
 import hashlib
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -50,13 +51,14 @@ def public(report: PublishedReport) -> dict:
         "period": report.period,
         "year": report.year,
         "cut_off": report.cut_off.isoformat(),
-        "published_on": report.published_at.date().isoformat(),
-        "kpi": report.figures["kpi"],
+        # The day in Hanoi (TIME_ZONE), not in UTC: 01:00 on the 3rd is not the 2nd.
+        "published_on": timezone.localdate(report.published_at).isoformat(),
+        "kpi": report.published_kpi,
     }
 
 
 def current_reports():
-    return PublishedReport.objects.current().order_by("-cut_off")
+    return PublishedReport.objects.current().with_kpi().order_by("-cut_off")
 
 
 class OpenView(APIView):
@@ -126,7 +128,7 @@ class OpenReportDetailView(OpenView):
         },
     )
     def get(self, request, pk: int, fmt: str):
-        report = PublishedReport.objects.filter(pk=pk).first()
+        report = PublishedReport.objects.with_kpi().filter(pk=pk).first()
         if report is None or fmt not in ("json", "csv"):
             raise Http404
         etag = self.etag(f"{report.pk}.{fmt}")
@@ -135,7 +137,7 @@ class OpenReportDetailView(OpenView):
             request.accepted_media_type = CSVRenderer.media_type
 
             def make():
-                response = Response(kpi_csv_rows(report.figures["kpi"]))
+                response = Response(kpi_csv_rows(report.published_kpi))
                 response["Content-Disposition"] = (
                     f'attachment; filename="bao-cao-{report.cut_off.isoformat()}.csv"'
                 )
@@ -162,7 +164,7 @@ class OpenPageView(OpenView):
             public(r)
             | {
                 "cut_off_day": r.cut_off.strftime("%d/%m/%Y"),
-                "published_day": r.published_at.strftime("%d/%m/%Y"),
+                "published_day": timezone.localdate(r.published_at).strftime("%d/%m/%Y"),
             }
             for r in reports
         ]

@@ -6,12 +6,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from registry.dates import today
 from registry.reporting import reporting_level
 from registry.scoping import can_access_all_districts
 from reports.figures import compute_figures
 from reports.models import PublishedReport
-from reports.periods import FIRST_YEAR, LAST_YEAR, Period, cut_off
+from reports.periods import PeriodForm, cut_off
 
 PUBLISH_PERMISSION = "reports.publish_report"
 
@@ -21,44 +20,15 @@ def can_publish(user) -> bool:
     return can_access_all_districts(user) and user.has_perm(PUBLISH_PERMISSION)
 
 
-def current_report(period: str, year: int) -> PublishedReport | None:
-    return PublishedReport.objects.current().filter(period=period, year=year).first()
-
-
 def validate_request(period, year, note: str = "") -> tuple[str, int, str]:
     """``period``, ``year`` and ``note`` checked (ValidationError by field otherwise)."""
-    errors = {}
-    if period not in Period.values:
-        errors["period"] = [
-            _("Choose the period: “half_year” (cut-off 14 June) or “year” (cut-off 14 December).")
-        ]
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        year = None
-    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
-        errors["year"] = [
-            _("Give the year as a number from %(first)s to %(last)s.")
-            % {"first": FIRST_YEAR, "last": LAST_YEAR}
-        ]
+    form = PeriodForm({"period": period, "year": year})
+    errors = {} if form.is_valid() else {f: list(m) for f, m in form.errors.items()}
     if note is not None and not isinstance(note, str):
         errors["note"] = [_("Give the note as text.")]
     if errors:
         raise ValidationError(errors)
-    day = cut_off(period, year)
-    if day > today():
-        raise ValidationError(
-            {
-                "year": [
-                    _(
-                        "The cut-off %(day)s is after today: a period can be published only "
-                        "once its cut-off date has come."
-                    )
-                    % {"day": date_format(day, "SHORT_DATE_FORMAT")}
-                ]
-            }
-        )
-    return period, year, (note or "").strip()
+    return form.cleaned_data["period"], form.cleaned_data["year"], (note or "").strip()
 
 
 def publish(period: str, year: int, user, note: str = "") -> PublishedReport:

@@ -14,7 +14,7 @@ it. One query more at a cut-off (five when it is published), none on any other d
 
 import datetime
 
-from django.db.models.fields.json import KeyTransform
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 
@@ -84,7 +84,8 @@ def published_block(report: PublishedReport, current_kpi: dict) -> dict:
         "report": report.pk,
         "period": report.period,
         "year": report.year,
-        "published_at": report.published_at.isoformat(),
+        # In the local time zone, as /api/v1/reports/ (DRF) writes it.
+        "published_at": timezone.localtime(report.published_at).isoformat(),
         "published_by": report.published_by.get_username(),
         "figures": comparison.published_kpi,
         "differs": comparison.differs,
@@ -94,8 +95,7 @@ def published_block(report: PublishedReport, current_kpi: dict) -> dict:
 
 def published_report_at(as_of, grouping: str) -> PublishedReport | None:
     """The current publication whose cut-off is ``as_of`` and grouping ``grouping``, with
-    its KPI only (``published_kpi``): ``figures`` also holds every cluster's row (10,000 at
-    national scale), which the KPI and the panel do not read, so it is not loaded."""
+    its KPI only (``PublishedReportQuerySet.with_kpi``)."""
     period = period_at(as_of)
     if period is None:
         return None
@@ -103,8 +103,7 @@ def published_report_at(as_of, grouping: str) -> PublishedReport | None:
         PublishedReport.objects.current()
         .filter(period=period[0], year=period[1], grouping=grouping)
         .select_related("published_by")
-        .defer("figures")
-        .annotate(published_kpi=KeyTransform("kpi", "figures"))
+        .with_kpi()
         .first()
     )
 
@@ -139,8 +138,8 @@ class WastewaterComplianceView(stats.WastewaterComplianceView):
         return super().respond(data)
 
     def published(self, data: dict) -> dict | None:
-        params = getattr(self, "_params", None)
-        if params is None or params["units"] is not None:
+        # query() ran first (get): its units say whose figures these are.
+        if self._params["units"] is not None:
             return None  # one unit, or a local account's units: not the report's figures
         as_of = data["as_of"]
         report = published_report_at(datetime.date.fromisoformat(as_of), data["grouping"])

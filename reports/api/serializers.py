@@ -9,7 +9,7 @@ from clusters.choices import ClusterStatus, InspectionResult, WastewaterState
 from markets.api.stats import MarketStatisticsSerializer
 from registry.models import UnitLevel
 from reports.models import PublishedReport
-from reports.periods import Period
+from reports.periods import FIRST_YEAR, LAST_YEAR, Period
 
 
 class PublishRequestSerializer(serializers.Serializer):
@@ -21,7 +21,9 @@ class PublishRequestSerializer(serializers.Serializer):
         help_text=_("half_year (cut-off 14 June) or year (cut-off 14 December)."),
     )
     year = serializers.IntegerField(
-        min_value=2000, max_value=2100, help_text=_("The period's year (its cut-off's year).")
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        help_text=_("The period's year (its cut-off's year)."),
     )
     note = serializers.CharField(
         required=False,

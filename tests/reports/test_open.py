@@ -92,3 +92,39 @@ def test_open_data_is_in_the_openapi_document(client, superuser):
     assert listing["security"] == [] or "security" not in listing or {} in listing["security"]
     detail = document["paths"]["/open/reports/{id}.{fmt}"]["get"]
     assert {p["name"] for p in detail["parameters"]} == {"id", "fmt"}
+
+
+@pytest.mark.django_db
+def test_a_report_published_after_midnight_in_hanoi_has_hanoi_s_date_everywhere(superuser, client):
+    """Published at 00:30 on 3 January in Hanoi (17:30 UTC on the 2nd): the open data, the
+    API's report and the KPI's published block all give the 3rd, in Hanoi's offset."""
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    operating_cluster("CCN-DUC-TU", "Cụm công nghiệp Dục Tú")
+    moment = datetime.datetime(2026, 1, 2, 17, 30, tzinfo=datetime.UTC)
+    with mock.patch.object(timezone, "now", return_value=moment):
+        report = publish("year", 2025, superuser)
+    body = json.loads(client.get(f"/open/reports/{report.pk}.json").content)
+    assert body["published_on"] == "2026-01-03"
+    assert "03/01/2026" in client.get("/open/").content.decode()
+    api = APIClient()
+    api.force_authenticate(superuser)
+    detail = api.get(f"/api/v1/reports/{report.pk}/").json()
+    block = api.get("/api/v1/stats/wastewater-compliance/", {"as_of": "2025-12-14"}).json()
+    assert detail["published_at"] == block["published"]["published_at"]
+    assert block["published"]["published_at"].startswith("2026-01-03T00:30:00+07:00")
+
+
+@pytest.mark.django_db
+def test_open_data_reads_the_published_kpi_not_every_cluster_row(superuser):
+    from reports.open import current_reports
+
+    operating_cluster("CCN-DUC-TU", "Cụm công nghiệp Dục Tú")
+    publish("year", 2025, superuser)
+    (report,) = current_reports()
+    assert "figures" in report.get_deferred_fields()
+    assert report.published_kpi["operating"] == 1

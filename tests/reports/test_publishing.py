@@ -105,7 +105,13 @@ def test_a_correction_supersedes_with_a_note_and_both_stay(city, publisher):
 
 @pytest.mark.parametrize(
     ("period", "year", "field"),
-    [("month", 2025, "period"), ("year", "hai nghìn", "year"), ("year", 1999, "year")],
+    [
+        ("month", 2025, "period"),
+        ("year", "hai nghìn", "year"),
+        ("year", 1999, "year"),
+        ("year", 2025.7, "year"),  # not a whole year: not published as 2025
+        (["year"], 2025, "period"),
+    ],
 )
 def test_bad_requests_are_refused_by_field(publisher, period, year, field):
     with pytest.raises(ValidationError) as error:
@@ -187,3 +193,21 @@ def test_the_database_keeps_one_current_publication_per_period(publisher):
     with pytest.raises(IntegrityError), transaction.atomic():
         _insert(published_by=publisher, supersedes=first, note="nhánh thứ hai")
     assert PublishedReport.objects.current().count() == 1
+
+
+def test_two_people_publishing_the_same_period_at_once_get_a_message(city, publisher):
+    """The database refuses a second current publication of a period (its unique
+    constraints): the one who comes second is told, in Vietnamese, and nothing is saved."""
+    from unittest import mock
+
+    from django.utils import translation
+
+    with (
+        translation.override("vi"),
+        mock.patch.object(PublishedReport, "save", side_effect=IntegrityError("unique")),
+        pytest.raises(ValidationError) as error,
+    ):
+        publish("year", 2025, publisher)
+    (message,) = error.value.message_dict["period"]
+    assert message == "Kỳ này vừa được người khác công bố: hãy tải lại trang và thử lại."
+    assert not PublishedReport.objects.exists()
