@@ -12,7 +12,7 @@ dashboard and the published reports all ask it which level a date uses and what 
 import datetime
 from typing import NamedTuple
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import REFORM_DATE, AdministrativeUnit, District, UnitLevel
@@ -66,15 +66,14 @@ class ReportingUnit(NamedTuple):
 def units_of_level(grouping: str) -> list[ReportingUnit]:
     """Every unit of the level, by code: the 30 districts or the communes (one query)."""
     if grouping == UnitLevel.DISTRICT.value:
-        rows = District.objects.order_by("code").values_list("pk", "code", "name")
+        rows = District.objects.order_by("code").values_list("pk", "code", "name", Value(grouping))
     else:
         rows = (
             AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE)
             .order_by("code")
-            .values_list("pk", "code", "name")
+            .values_list("pk", "code", "name", "level")
         )
-    make = ReportingUnit._make
-    return [make((pk, code, name, grouping)) for pk, code, name in rows]
+    return list(map(ReportingUnit._make, rows))
 
 
 def as_reporting_units(units, grouping: str) -> list[ReportingUnit]:

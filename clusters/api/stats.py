@@ -186,14 +186,25 @@ def render_figures(figures: KpiFigures) -> dict:
 
 def render_kpi(kpi: ComplianceKpi) -> dict:
     """The KPI response as ``ComplianceKpiSerializer`` describes it."""
-    # Units with equal counts share their figures (the selector); each set is rendered once.
-    rendered: dict[int, dict] = {}
+    # Units with equal counts share their figures (the selector): each set is rendered once,
+    # as a unit's row to copy (a C-level copy, then the unit's three keys).
+    rows: dict[int, dict] = {}
     units = []
+    append = units.append
     for unit, figures in kpi.units:
-        shown = rendered.get(id(figures))
-        if shown is None:
-            shown = rendered[id(figures)] = render_figures(figures)
-        units.append({"unit": unit.code, "name": unit.name, "level": unit.level, **shown})
+        template = rows.get(id(figures))
+        if template is None:
+            template = rows[id(figures)] = {
+                "unit": "",
+                "name": "",
+                "level": "",
+                **render_figures(figures),
+            }
+        row = template.copy()
+        row["unit"] = unit.code
+        row["name"] = unit.name
+        row["level"] = unit.level
+        append(row)
     data = {
         "as_of": kpi.as_of.isoformat(),
         **render_figures(kpi.city),
