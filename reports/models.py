@@ -131,9 +131,13 @@ class PublishedReport(models.Model):
         raise ReportImmutableError("A published report is never deleted.")
 
     @property
-    def is_current(self) -> bool:
+    def successor(self) -> "PublishedReport | None":
+        """The publication that superseded this one, if any."""
         try:
-            self.superseded_by  # noqa: B018
+            return self.superseded_by
         except PublishedReport.DoesNotExist:
-            return True
-        return False
+            return None
+
+    @property
+    def is_current(self) -> bool:
+        return self.successor is None

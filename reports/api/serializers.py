@@ -71,18 +71,12 @@ class ReportSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def _successor(self, report):
-        try:
-            return report.superseded_by
-        except PublishedReport.DoesNotExist:
-            return None
-
     def get_superseded_by(self, report) -> int | None:
-        successor = self._successor(report)
+        successor = report.successor
         return None if successor is None else successor.pk
 
     def get_current(self, report) -> bool:
-        return self._successor(report) is None
+        return report.is_current
 
 
 class ClusterRowSerializer(serializers.Serializer):
