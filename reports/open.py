@@ -5,9 +5,11 @@ cacheable (``ETag``, ``Cache-Control: public``; 304 on ``If-None-Match``)."""
 
 import hashlib
 
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -42,6 +44,12 @@ class OpenReportSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     cut_off = serializers.DateField()
     published_on = serializers.DateField()
+    current = serializers.BooleanField(
+        help_text=_("False when a later publication of the period corrected this one.")
+    )
+    superseded_by = serializers.IntegerField(
+        allow_null=True, help_text=_("The id of the publication that corrected this one.")
+    )
     kpi = ComplianceKpiSerializer()
 
 
@@ -53,12 +61,19 @@ def public(report: PublishedReport) -> dict:
         "cut_off": report.cut_off.isoformat(),
         # The day in Hanoi (TIME_ZONE), not in UTC: 01:00 on the 3rd is not the 2nd.
         "published_on": timezone.localdate(report.published_at).isoformat(),
+        "current": report.successor_id is None,
+        "superseded_by": report.successor_id,
         "kpi": report.published_kpi,
     }
 
 
+def published_reports():
+    """The reports as open data reads them: the KPI only, and the successor's id."""
+    return PublishedReport.objects.with_kpi().annotate(successor_id=F("superseded_by__id"))
+
+
 def current_reports():
-    return PublishedReport.objects.current().with_kpi().order_by("-cut_off")
+    return published_reports().current().order_by("-cut_off")
 
 
 class OpenView(APIView):
@@ -128,10 +143,11 @@ class OpenReportDetailView(OpenView):
         },
     )
     def get(self, request, pk: int, fmt: str):
-        report = PublishedReport.objects.with_kpi().filter(pk=pk).first()
+        report = published_reports().filter(pk=pk).first()
         if report is None or fmt not in ("json", "csv"):
             raise Http404
-        etag = self.etag(f"{report.pk}.{fmt}")
+        # A correction published later changes the JSON (``superseded_by``): a new tag.
+        etag = self.etag(f"{report.pk}.{report.successor_id}.{fmt}")
         if fmt == "csv":
             request.accepted_renderer = CSVRenderer()
             request.accepted_media_type = CSVRenderer.media_type
