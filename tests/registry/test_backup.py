@@ -275,6 +275,18 @@ def test_the_sqlite_backup_check_reads_the_reports_cut_off_check(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.sqlite3"]
 
 
+def test_a_sqlite_copy_that_cannot_be_checked_is_a_backup_error(tmp_path, monkeypatch):
+    """Without the SQL functions its CHECKs use, the copy cannot be checked: a BackupError
+    with the reason (the command prints it), not a traceback, and no file is left."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PRAGMA integrity_check is SQLite's")
+    publish("year", 2025, department_staff())
+    monkeypatch.setattr("registry.backup.register_sqlite_functions", lambda target: None)
+    with pytest.raises(BackupError, match="could not be checked: unknown function"):
+        backup(tmp_path / "copy.sqlite3")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_restore_refuses_a_non_empty_database_and_changes_nothing(tmp_path, empty_database):
     TargetFactory(year=2030, percent=Decimal("99.00"))
     backup_file = tmp_path / "registry.backup"
