@@ -457,3 +457,63 @@ def test_a_published_period_names_its_publication_and_whether_figures_changed(
     cover = cover_values(half_year_2023(client, department_user))
     assert cover["Đã công bố: số cụm đang hoạt động"] == 6
     assert "khác số liệu đã công bố" in cover["Số liệu trong tệp"]
+
+
+def test_a_target_changed_after_publication_makes_the_cover_say_the_figures_differ(
+    client, department_user
+):
+    """The cover compares the whole KPI with the published one, as the dashboard's panel and
+    the API do (``reports.changes``): a target changed after publication changes the share's
+    verdict though not the counts, and the figures differ."""
+    from clusters.selectors import target_for
+    from reports.services import publish
+
+    make_city()
+    publish("half_year", 2023, department_user)
+    cover = cover_values(half_year_2023(client, department_user))
+    assert cover["Số liệu trong tệp"] == (
+        "tính lại tại thời điểm tạo tệp cho ngày chốt số liệu; giống số liệu đã công bố"
+    )
+    target = target_for(AS_OF)
+    target.percent = target.percent - 5
+    target.save()
+    book = half_year_2023(client, department_user)
+    cover = cover_values(book)
+    # The city's counts are those published; the target (and what follows from it) is not.
+    published = (
+        cover["Đã công bố: số cụm đang hoạt động"],
+        cover["Đã công bố: số cụm đạt quy chuẩn"],
+    )
+    assert published == (6, 2)
+    headers, rows = by_unit(book["Chỉ tiêu nước thải"])
+    city = rows["Tổng cộng Hà Nội"]
+    assert (city[2].value, city[3].value) == (6, 2)
+    assert_number(city[headers.index("Chỉ tiêu (%)")], target.percent)
+    assert cover["Số liệu trong tệp"].startswith(
+        "tính lại tại thời điểm tạo tệp cho ngày chốt số liệu; khác số liệu đã công bố"
+    )
+    # The dashboard's panel says so too.
+    client.force_login(department_user)
+    panel = client.get("/", {"as_of": AS_OF.isoformat()}).context["published"]
+    assert panel.differs
+
+
+def test_local_staff_get_the_publication_but_no_comparison_of_the_city_figures(
+    client, department_user, district_user
+):
+    """A local account's workbook covers its units only, not the report's figures: its cover
+    names the publication but compares nothing with it (as the panel and the API, which show
+    published figures only over every unit)."""
+    from reports.services import publish
+
+    make_city()
+    publish("half_year", 2023, department_user)
+    cover = cover_values(half_year_2023(client, district_user))
+    assert cover["Người công bố"] == "department"
+    assert isinstance(cover["Thời điểm công bố"], datetime.datetime)
+    for label in (
+        "Đã công bố: số cụm đang hoạt động",
+        "Đã công bố: số cụm đạt quy chuẩn",
+        "Số liệu trong tệp",
+    ):
+        assert label not in cover
