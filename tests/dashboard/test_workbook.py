@@ -517,3 +517,36 @@ def test_local_staff_get_the_publication_but_no_comparison_of_the_city_figures(
         "Số liệu trong tệp",
     ):
         assert label not in cover
+
+
+def test_the_download_reads_the_published_kpi_not_every_cluster_row(client, department_user):
+    """The publication's ``figures`` holds every cluster's row (and the one it supersedes
+    its own): the download loads neither, only the current one's KPI (``with_kpi``)."""
+    from unittest import mock
+
+    from dashboard import workbook
+    from reports.services import publish
+
+    make_city()
+    publish("half_year", 2023, department_user)
+    publish("half_year", 2023, department_user, note="sửa số liệu")
+    client.force_login(department_user)
+    with (
+        mock.patch.object(workbook, "report_workbook", wraps=workbook.report_workbook) as spy,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = client.get("/report.xlsx", {"period": "half_year", "year": "2023"})
+    assert response.status_code == 200
+    # As many queries as a period not published (test_query_count_does_not_grow_…): the
+    # figures are not fetched afterwards either.
+    assert len(queries) == 13
+    cover = cover_values(open_xlsx(response.content))
+    publication = spy.call_args.kwargs["publication"]
+    assert publication.note == "sửa số liệu"
+    # Still deferred once the workbook is written: the cover read the annotated KPI.
+    assert "figures" in publication.get_deferred_fields()
+    assert "figures" in publication.supersedes.get_deferred_fields()
+    assert publication.published_kpi["operating"] == 6
+    assert cover["Đã công bố: số cụm đang hoạt động"] == 6
+    assert cover["Ghi chú khi công bố"] == "sửa số liệu"
+    assert cover["Thay thế"].startswith("bản công bố lúc ")
