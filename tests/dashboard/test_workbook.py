@@ -357,6 +357,9 @@ def test_local_staff_after_the_reform_get_the_communes_they_keep(client, distric
         ({"period": "year"}, "Nhập năm báo cáo"),
         ({"period": "year", "year": "hai nghìn"}, "Nhập năm báo cáo"),
         ({"period": "year", "year": "1800"}, "Nhập năm báo cáo"),
+        # The years of the published reports and the targets: 2000 to 2100.
+        ({"period": "year", "year": "1999"}, "Nhập năm báo cáo bằng một số từ 2000 đến 2100."),
+        ({"period": "half_year", "year": "2101"}, "Nhập năm báo cáo bằng một số từ 2000 đến 2100."),
         ({"period": "year", "year": "99999999999999999999"}, "Nhập năm báo cáo"),
     ],
 )
