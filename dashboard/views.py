@@ -223,9 +223,13 @@ def report_xlsx(request):
         reasons = " ".join(str(m) for errors in form.errors.values() for m in errors)
         return _bad_request(request, reasons)
     period = form.report_period
+    # The cover reads the publication's KPI only, not its figures' every cluster row (nor
+    # those of the publication it supersedes, named by its date).
     publication = (
         PublishedReport.objects.current()
         .with_people()
+        .with_kpi()
+        .defer("supersedes__figures", "superseded_by__figures")
         .filter(period=period.kind, year=period.year)
         .first()
     )

@@ -7,6 +7,8 @@ day), grouped by the reporting unit at that date (``registry.reporting``). Sheet
 
 1. the cover: the period in words, its dates, the cut-off, the grouping, who generated the
    file and when, and whether the figures are published (``publication``) or computed now;
+   over every unit, the published city counts and whether the workbook's figures are the
+   same as published (``reports.changes.kpi_differs``, the dashboard's panel's rule);
 2. the clusters' indicators by unit (``clusters.indicators.report_indicators``);
 3. the wastewater KPI by unit (``clusters.selectors.wastewater_compliance``);
 4. and 5. the start-overdue and completion-overdue lists
@@ -39,6 +41,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from clusters.api.stats import render_kpi
 from clusters.choices import ClusterStatus, WastewaterState
 from clusters.indicators import report_indicators
 from clusters.models import IndustrialCluster
@@ -55,6 +58,7 @@ from registry.csv_safety import neutralise
 from registry.reporting import grouping_at, grouping_label
 from registry.scoping import restrict, units_in_scope
 from registry.workbooks import DATE_FORMAT, MAX_WIDTH, MIN_WIDTH, file_stem, sheet_title
+from reports.changes import kpi_differs, published_kpi
 from reports.periods import FIRST_YEAR, LAST_YEAR, Period, PeriodForm, cut_off, period_start
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -420,14 +424,11 @@ def publication_text(publication) -> str:
     return text
 
 
-def published_city_kpi(publication) -> dict | None:
-    """The city-wide KPI frozen in ``publication`` (a published report's ``figures``), if
-    it carries one."""
-    figures = getattr(publication, "figures", None)
-    return figures.get("kpi") if isinstance(figures, dict) else None
-
-
-def _cover(book, period, grouping, scope_text, user, generated_at, publication, city=None):
+def _cover(book, period, grouping, scope_text, user, generated_at, publication, current_kpi):
+    """``current_kpi``: the workbook's KPI over every unit as the KPI endpoint renders it,
+    compared with the published one (``reports.changes.kpi_differs``, as the dashboard's
+    panel and the API compare them); None over a local account's units, which are not the
+    report's figures."""
     sheet = book.create_sheet(sheet_title(_("Cover")))
     sheet.column_dimensions["A"].width = 34
     sheet.column_dimensions["B"].width = 80
@@ -454,12 +455,9 @@ def _cover(book, period, grouping, scope_text, user, generated_at, publication, 
             (_("Supersedes"), _publication_name(supersedes) if supersedes else None, TEXT),
             (_("Publication note"), getattr(publication, "note", "") or None, TEXT),
         ]
-        published = published_city_kpi(publication)
-        if published is not None and city is not None:
-            same = (published["operating"], published["compliant"]) == (
-                city.operating,
-                city.compliant,
-            )
+        published = published_kpi(publication)
+        if published is not None and current_kpi is not None:
+            same = not kpi_differs(published, current_kpi)
             rows += [
                 (_("Published: clusters in operation"), published["operating"], INT),
                 (_("Published: compliant"), published["compliant"], INT),
@@ -504,9 +502,11 @@ def report_workbook(period: str, year: int, user, publication=None) -> bytes:
     ``year``) over the units ``user`` keeps, figures at the period's cut-off.
 
     ``publication``: any object with ``published_at``, ``published_by`` (a user),
-    ``supersedes`` (another publication or None) and ``note``, named on the cover; without
-    one the cover says the figures are computed now. Raises ``ValueError`` for a period
-    that does not exist and ``PermissionDenied`` for an account that keeps no unit."""
+    ``supersedes`` (another publication or None) and ``note``, named on the cover, and a
+    published report's KPI (``published_kpi`` or ``figures``, ``reports.changes``) to
+    compare with; without one the cover says the figures are computed now. Raises
+    ``ValueError`` for a period that does not exist and ``PermissionDenied`` for an account
+    that keeps no unit."""
     report_period = ReportPeriod(period, int(year))
     with translation.override(REPORT_LANGUAGE):
         return _report_workbook(report_period, user, publication)
@@ -536,9 +536,9 @@ def _report_workbook(period: ReportPeriod, user, publication) -> bytes:
     context = {"period": period.label, "cutoff": _day(as_of)}
 
     book = Workbook(write_only=True)
-    # The published city figures are compared with today's only over the whole city.
-    city = kpi.city if units is None else None
-    _cover(book, period, grouping, scope_text, user, timezone.now(), publication, city)
+    # The published figures are compared with today's only over every unit (the report's).
+    current_kpi = render_kpi(kpi) if publication is not None and units is None else None
+    _cover(book, period, grouping, scope_text, user, timezone.now(), publication, current_kpi)
 
     rows, totals = _unit_rows(
         [(row.unit, row.figures) for row in indicators.units],

@@ -108,6 +108,27 @@ def changed_records(report: PublishedReport) -> list[ChangedRecord]:
     return found
 
 
+def published_kpi(report) -> dict | None:
+    """``report``'s published KPI: read alone where the report was loaded without its
+    figures (``PublishedReportQuerySet.with_kpi``), else from its ``figures``; None for an
+    object that carries none."""
+    kpi = getattr(report, "published_kpi", None)
+    if kpi is not None:
+        return kpi
+    figures = getattr(report, "figures", None)
+    return figures.get("kpi") if isinstance(figures, dict) else None
+
+
+def kpi_differs(published: dict, current: dict) -> bool:
+    """Whether a report's figures differ from today's: the one rule for the dashboard's
+    panel, the KPI endpoint and the report workbook's cover. ``published`` is the report's
+    KPI, ``current`` the KPI computed now for its cut-off and grouping over every unit (a
+    local account's units are not the report's figures: nothing is compared for them), both
+    as the KPI endpoint renders them (``clusters.api.stats.render_kpi``). The whole KPI is
+    compared: a target changed since publication changes the figures as a cluster does."""
+    return published != current
+
+
 @dataclass(frozen=True)
 class Comparison:
     """A report beside today's recomputation of its KPI for the same date."""
@@ -119,7 +140,7 @@ class Comparison:
 
     @property
     def differs(self) -> bool:
-        return self.published_kpi != self.current_kpi
+        return kpi_differs(self.published_kpi, self.current_kpi)
 
 
 def compare(report: PublishedReport, current_kpi: dict | None = None) -> Comparison:
@@ -129,8 +150,7 @@ def compare(report: PublishedReport, current_kpi: dict | None = None) -> Compari
         current_kpi = kpi_figures(report.cut_off, report.grouping)
     return Comparison(
         report=report,
-        # Read alone where the report was loaded without its figures (``with_kpi``).
-        published_kpi=getattr(report, "published_kpi", None) or report.figures["kpi"],
+        published_kpi=published_kpi(report),
         current_kpi=current_kpi,
         changed=changed_records(report),
     )

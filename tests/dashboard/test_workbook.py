@@ -357,6 +357,9 @@ def test_local_staff_after_the_reform_get_the_communes_they_keep(client, distric
         ({"period": "year"}, "Nhập năm báo cáo"),
         ({"period": "year", "year": "hai nghìn"}, "Nhập năm báo cáo"),
         ({"period": "year", "year": "1800"}, "Nhập năm báo cáo"),
+        # The years of the published reports and the targets: 2000 to 2100.
+        ({"period": "year", "year": "1999"}, "Nhập năm báo cáo bằng một số từ 2000 đến 2100."),
+        ({"period": "half_year", "year": "2101"}, "Nhập năm báo cáo bằng một số từ 2000 đến 2100."),
         ({"period": "year", "year": "99999999999999999999"}, "Nhập năm báo cáo"),
     ],
 )
@@ -457,3 +460,96 @@ def test_a_published_period_names_its_publication_and_whether_figures_changed(
     cover = cover_values(half_year_2023(client, department_user))
     assert cover["Đã công bố: số cụm đang hoạt động"] == 6
     assert "khác số liệu đã công bố" in cover["Số liệu trong tệp"]
+
+
+def test_a_target_changed_after_publication_makes_the_cover_say_the_figures_differ(
+    client, department_user
+):
+    """The cover compares the whole KPI with the published one, as the dashboard's panel and
+    the API do (``reports.changes``): a target changed after publication changes the share's
+    verdict though not the counts, and the figures differ."""
+    from clusters.selectors import target_for
+    from reports.services import publish
+
+    make_city()
+    publish("half_year", 2023, department_user)
+    cover = cover_values(half_year_2023(client, department_user))
+    assert cover["Số liệu trong tệp"] == (
+        "tính lại tại thời điểm tạo tệp cho ngày chốt số liệu; giống số liệu đã công bố"
+    )
+    target = target_for(AS_OF)
+    target.percent = target.percent - 5
+    target.save()
+    book = half_year_2023(client, department_user)
+    cover = cover_values(book)
+    # The city's counts are those published; the target (and what follows from it) is not.
+    published = (
+        cover["Đã công bố: số cụm đang hoạt động"],
+        cover["Đã công bố: số cụm đạt quy chuẩn"],
+    )
+    assert published == (6, 2)
+    headers, rows = by_unit(book["Chỉ tiêu nước thải"])
+    city = rows["Tổng cộng Hà Nội"]
+    assert (city[2].value, city[3].value) == (6, 2)
+    assert_number(city[headers.index("Chỉ tiêu (%)")], target.percent)
+    assert cover["Số liệu trong tệp"].startswith(
+        "tính lại tại thời điểm tạo tệp cho ngày chốt số liệu; khác số liệu đã công bố"
+    )
+    # The dashboard's panel says so too.
+    client.force_login(department_user)
+    panel = client.get("/", {"as_of": AS_OF.isoformat()}).context["published"]
+    assert panel.differs
+
+
+def test_local_staff_get_the_publication_but_no_comparison_of_the_city_figures(
+    client, department_user, district_user
+):
+    """A local account's workbook covers its units only, not the report's figures: its cover
+    names the publication but compares nothing with it (as the panel and the API, which show
+    published figures only over every unit)."""
+    from reports.services import publish
+
+    make_city()
+    publish("half_year", 2023, department_user)
+    cover = cover_values(half_year_2023(client, district_user))
+    assert cover["Người công bố"] == "department"
+    assert isinstance(cover["Thời điểm công bố"], datetime.datetime)
+    for label in (
+        "Đã công bố: số cụm đang hoạt động",
+        "Đã công bố: số cụm đạt quy chuẩn",
+        "Số liệu trong tệp",
+    ):
+        assert label not in cover
+
+
+def test_the_download_reads_the_published_kpi_not_every_cluster_row(client, department_user):
+    """The publication's ``figures`` holds every cluster's row (and the one it supersedes
+    its own): the download loads neither, only the current one's KPI (``with_kpi``)."""
+    from unittest import mock
+
+    from dashboard import workbook
+    from reports.services import publish
+
+    make_city()
+    publish("half_year", 2023, department_user)
+    publish("half_year", 2023, department_user, note="sửa số liệu")
+    client.force_login(department_user)
+    with (
+        mock.patch.object(workbook, "report_workbook", wraps=workbook.report_workbook) as spy,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = client.get("/report.xlsx", {"period": "half_year", "year": "2023"})
+    assert response.status_code == 200
+    # As many queries as a period not published (test_query_count_does_not_grow_…): the
+    # figures are not fetched afterwards either.
+    assert len(queries) == 13
+    cover = cover_values(open_xlsx(response.content))
+    publication = spy.call_args.kwargs["publication"]
+    assert publication.note == "sửa số liệu"
+    # Still deferred once the workbook is written: the cover read the annotated KPI.
+    assert "figures" in publication.get_deferred_fields()
+    assert "figures" in publication.supersedes.get_deferred_fields()
+    assert publication.published_kpi["operating"] == 6
+    assert cover["Đã công bố: số cụm đang hoạt động"] == 6
+    assert cover["Ghi chú khi công bố"] == "sửa số liệu"
+    assert cover["Thay thế"].startswith("bản công bố lúc ")
