@@ -229,7 +229,6 @@ def report_xlsx(request):
         PublishedReport.objects.current()
         .with_people()
         .with_kpi()
-        .defer("supersedes__figures", "superseded_by__figures")
         .filter(period=period.kind, year=period.year)
         .first()
     )

@@ -34,7 +34,11 @@ class PublishedReportQuerySet(models.QuerySet):
         return self.filter(superseded_by__isnull=True)
 
     def with_people(self):
-        return self.select_related("published_by", "supersedes", "superseded_by")
+        """With who published, and the reports this one supersedes or is superseded by —
+        those without their ``figures`` (every cluster's row), which nothing reads there."""
+        return self.select_related("published_by", "supersedes", "superseded_by").defer(
+            "supersedes__figures", "superseded_by__figures"
+        )
 
     def with_kpi(self):
         """The reports with their KPI only (``published_kpi``): ``figures`` also holds every
