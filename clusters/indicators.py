@@ -31,7 +31,7 @@ from clusters.choices import ClusterStatus
 from clusters.models import IndustrialCluster, occupancy_from_land
 from clusters.querysets import status_is
 from registry.dates import today
-from registry.reporting import ReportingUnit, covered_units, grouping_at, unit_path
+from registry.reporting import ReportingUnit, covered_records, grouping_at, unit_path
 
 #: The sums over the clusters not closed: the indicator's name → the cluster field summed.
 SUMMED_FIELDS = {
@@ -184,7 +184,7 @@ def report_indicators(
     grouping = grouping_at(as_of, grouping)
     path = unit_path(IndustrialCluster, grouping)
     base = clusters if clusters is not None else IndustrialCluster.objects.all()
-    covered, base, _districts = covered_units(base, grouping, units)
+    covered, base, _districts = covered_records(base, grouping, units)
     rows = base.order_by().values(path).annotate(**_aggregates(as_of))
     by_unit = {row[path]: _figures(row) for row in rows}
     empty = Indicators(by_status={s.value: 0 for s in ClusterStatus})

@@ -29,8 +29,8 @@ from registry.reporting import (
     ReportingUnit,
     grouping_at,
     in_units,
+    resolve_units,
     unit_path,
-    units_covered,
 )
 
 
@@ -219,7 +219,7 @@ def wastewater_compliance(
     grouping = grouping_at(as_of, grouping)
     covered, rows_of_districts = [], {}
     if units is not None or with_units:
-        covered, rows_of_districts = units_covered(grouping, units)
+        covered, rows_of_districts = resolve_units(grouping, units)
     # One statement: (target, unit, state, count) per group of the clusters operating at
     # as_of, over the covered units' clusters when units are given (all clusters otherwise:
     # those in no unit count in the total); each unit's counts start from every operating

@@ -45,17 +45,12 @@ from clusters.api.stats import render_kpi
 from clusters.choices import ClusterStatus, WastewaterState
 from clusters.indicators import report_indicators
 from clusters.models import IndustrialCluster
-from clusters.selectors import (
-    OPERATING_STATES,
-    construction_overdue,
-    in_units,
-    wastewater_compliance,
-)
+from clusters.selectors import OPERATING_STATES, construction_overdue, wastewater_compliance
 from markets.choices import MarketClass, MarketStatus
 from markets.models import Market
 from markets.selectors import UNCLASSIFIED, market_statistics
 from registry.csv_safety import neutralise
-from registry.reporting import grouping_at, grouping_label
+from registry.reporting import grouping_at, grouping_label, in_units
 from registry.scoping import restrict, units_in_scope
 from registry.workbooks import DATE_FORMAT, MAX_WIDTH, MIN_WIDTH, file_stem, sheet_title
 from reports.changes import kpi_differs, published_kpi

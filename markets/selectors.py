@@ -10,7 +10,7 @@ from registry.dates import today
 from registry.models import District, UnitLevel
 from registry.reporting import (
     ReportingUnit,
-    covered_units,
+    covered_records,
     grouping_at,
     unit_path,
 )
@@ -76,7 +76,7 @@ def market_statistics(
         grouping, units = UnitLevel.DISTRICT.value, list(districts)
     grouping = grouping_at(today(), grouping)
     path = unit_path(Market, grouping)
-    covered, markets, rows_of_districts = covered_units(markets, grouping, units)
+    covered, markets, rows_of_districts = covered_records(markets, grouping, units)
     per_unit = {u.pk: MarketCounts.empty() for u in covered}
     city = MarketCounts.empty()
     unsettled = MarketCounts.empty()

@@ -93,14 +93,14 @@ def unit_path(model: type[Model], grouping: str) -> str:
     return f"{path}_id"
 
 
-def covered_units(queryset, grouping: str, units=None):
+def covered_records(queryset, grouping: str, units=None):
     """``(covered, queryset, district_rows)``: the units a figure covers, ``queryset``
     narrowed to their records, and for a grouping by district the District rows by pk (v1's
     ``districts``; empty otherwise). With ``units`` None: every unit of ``grouping`` by code,
     ``queryset`` as it is (records in no unit still count in the total); else ``units``
     (Districts, AdministrativeUnits or ReportingUnits) and only their records. The KPI, the
     indicators and the market counts all cover units this way; one query at most."""
-    covered, rows = units_covered(grouping, units)
+    covered, rows = resolve_units(grouping, units)
     return covered, in_units(queryset, grouping, None if units is None else covered), rows
 
 
@@ -113,8 +113,8 @@ def in_units(queryset, grouping: str, units) -> QuerySet:
     return queryset.filter(**{f"{path}__in": [u.pk for u in units]})
 
 
-def units_covered(grouping: str, units=None):
-    """``(covered, district_rows)`` of :func:`covered_units`, without a queryset to narrow
+def resolve_units(grouping: str, units=None):
+    """``(covered, district_rows)`` of :func:`covered_records`, without a queryset to narrow
     (the KPI narrows its own compiled statement); one query at most."""
     by_district = grouping == UnitLevel.DISTRICT
     if units is None:
