@@ -25,6 +25,7 @@ from markets.choices import MarketClass, MarketStatus
 from markets.models import Market
 from markets.selectors import UNCLASSIFIED
 from registry.dates import today
+from registry.errors import post_only
 from registry.reporting import GROUPINGS, grouping_at, grouping_label, reporting_level
 from registry.scoping import can_access_all_districts
 from reports.api.kpi import published_report_at
@@ -261,11 +262,10 @@ def published_context(user, as_of, shown=None) -> dict:
     return context
 
 
+@post_only(gettext_lazy("Publish with the form on the dashboard."))
 @login_required
 def publish_report(request):
     """POST: publish a period (department staff, checked by ``reports.services.publish``)."""
-    if request.method != "POST":
-        return HttpResponseBadRequest(_("Publish with the form on the dashboard."))
     try:
         report = publish(
             request.POST.get("period"),

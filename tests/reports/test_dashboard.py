@@ -3,8 +3,9 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reports.models import PublishedReport
 from tests.factories import InspectionFactory
@@ -62,3 +63,44 @@ def test_the_panel_reuses_the_page_s_kpi(city, publisher, django_assert_num_quer
     client.post("/dashboard/publish/", {"period": "year", "year": "2025"})
     client.get("/", {"as_of": "2025-12-14"})
     assert count() == before + 4
+
+
+# -- the publish address: POST only; a refused publish keeps what was sent -------------------------
+
+
+def signed_in(user, language: str) -> Client:
+    """A client signed in as ``user`` (None: nobody) who chose ``language`` (the cookie of
+    the header's language switch; Vietnamese without it)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    if language != "vi":
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("signed_in_as", ["publisher", "nobody"])
+def test_a_get_of_the_publish_address_is_a_405_page_in_the_user_s_language(
+    publisher, language, signed_in_as
+):
+    client = signed_in(publisher if signed_in_as == "publisher" else None, language)
+    response = client.get("/dashboard/publish/", {"period": "year", "year": "2025"})
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response["Content-Type"].startswith("text/html")
+    assert response["Content-Language"] == language
+    page = response.content.decode()
+    assert f'<html lang="{language}">' in page
+    with translation.override(language):
+        title = translation.gettext("Method not allowed")
+        reason = translation.gettext("Publish with the form on the dashboard.")
+        home = translation.gettext("Home")
+    if language == "vi":
+        assert (title, reason) == (
+            "Phương thức không được phép",
+            "Hãy công bố bằng biểu mẫu trên trang tổng quan.",
+        )
+    assert title in page and reason in page
+    assert f'<a href="/">{home}</a>' in page  # the project's error page, not a bare body
+    assert not PublishedReport.objects.exists()
