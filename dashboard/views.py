@@ -25,6 +25,7 @@ from markets.choices import MarketClass, MarketStatus
 from markets.models import Market
 from markets.selectors import UNCLASSIFIED
 from registry.dates import today
+from registry.errors import post_only
 from registry.reporting import GROUPINGS, grouping_at, grouping_label, reporting_level
 from registry.scoping import can_access_all_districts
 from reports.api.kpi import published_report_at
@@ -120,7 +121,9 @@ def index(request):
             market_admin_url=_changelist_url(Market),
         )
     shown = dashboard.compliance.scope if scope.keeps_units else None
-    context.update(published_context(request.user, as_of, shown))
+    context.update(
+        published_context(request.user, as_of, shown, request.session.pop(PUBLISH_KEPT, None))
+    )
     return render(request, "dashboard/index.html", context)
 
 
@@ -245,15 +248,27 @@ def _bad_request(request, message: str):
 # -- published reports (issue 16.3): the publish form and the published panel -----------------
 
 
-def published_context(user, as_of, shown=None) -> dict:
+#: The session key of what a refused publish sent, shown again in the form once (the view
+#: redirects to the dashboard; the note is kept out of the address, its history and the logs).
+PUBLISH_KEPT = "dashboard.publish_refused"
+PUBLISH_FIELDS = ("period", "year", "note")
+
+
+def published_context(user, as_of, shown=None, kept=None) -> dict:
     """The published panel's context: the current publication whose cut-off is ``as_of``
     beside today's recomputation (department scope only, where the figures are the report's
     whole), and whether ``user`` may publish. ``shown``: the KPI the page computed already
-    (every unit, for department staff), reused when it is grouped as the report is."""
+    (every unit, for department staff), reused when it is grouped as the report is.
+    ``kept``: the values of a refused publish, which the form shows again."""
+    kept = kept if isinstance(kept, dict) else {}
     context = {
         "can_publish": can_publish(user),
         "periods": Period.choices,
-        "now_year": today().year,
+        "publish_values": {
+            "period": kept.get("period", ""),
+            "year": kept.get("year", str(today().year)),
+            "note": kept.get("note", ""),
+        },
     }
     if not can_access_all_districts(user):
         return context
@@ -264,11 +279,12 @@ def published_context(user, as_of, shown=None) -> dict:
     return context
 
 
+@post_only(gettext_lazy("Publish with the form on the dashboard."))
 @login_required
 def publish_report(request):
-    """POST: publish a period (department staff, checked by ``reports.services.publish``)."""
-    if request.method != "POST":
-        return HttpResponseBadRequest(_("Publish with the form on the dashboard."))
+    """POST: publish a period (department staff, checked by ``reports.services.publish``).
+    Refused, the dashboard says why and its form shows what was sent, to correct and send
+    again."""
     try:
         report = publish(
             request.POST.get("period"),
@@ -279,6 +295,9 @@ def publish_report(request):
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
+        request.session[PUBLISH_KEPT] = {
+            field: request.POST.get(field, "") for field in PUBLISH_FIELDS
+        }
         return redirect(reverse("dashboard:index"))
     messages.success(
         request,

@@ -1,15 +1,20 @@
-"""Error pages (handler400/403/404/500 and the CSRF failure view) with a clear message.
+"""Error pages (handler400/403/404/500, the CSRF failure view and a 405 for views that take a
+form's POST only) with a clear message.
 
 Pages are HTML in the visitor's language (Vietnamese by default). Under ``/api/`` the answer is
 JSON shaped like Django REST framework's own errors, ``{"detail": "..."}``, so an API client gets
 the same shape whether the error came from a view or from the request cycle around it.
 """
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import requires_csrf_token
 
 API_PREFIX = "/api/"
@@ -97,6 +102,43 @@ def server_error(request, template_name="500.html"):
     except Exception:  # an error page must never fail itself
         body = f"<!doctype html><title>500</title><h1>{title}</h1><p>{message}</p>"
     return HttpResponse(body, status=500)
+
+
+POST_ONLY_MESSAGE = gettext_lazy(
+    "This address only takes a form sent from the site. Go back to the page with the form "
+    "and send it again."
+)
+
+
+def method_not_allowed(request, permitted_methods, message=POST_ONLY_MESSAGE):
+    """405 with an ``Allow`` header: the error page (JSON under ``/api/``), as Django's
+    ``require_http_methods`` answers but not with an empty page in no language."""
+    response = _respond(request, 405, "405.html", _("Method not allowed"), str(message))
+    response["Allow"] = ", ".join(permitted_methods)
+    log_response(
+        "Method Not Allowed (%s): %s",
+        request.method,
+        request.path,
+        response=response,
+        request=request,
+    )
+    return response
+
+
+def post_only(message=POST_ONLY_MESSAGE):
+    """Django's ``require_POST`` with the project's 405 page: ``@post_only(gettext_lazy(...))``
+    says on it what to do instead (the message is read in the visitor's language)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def checked(request, *args, **kwargs):
+            if request.method != "POST":
+                return method_not_allowed(request, ["POST"], message)
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorator
 
 
 def csrf_failure(request, reason=""):

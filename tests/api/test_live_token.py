@@ -5,43 +5,26 @@ import csv
 import datetime
 import io
 import json
-import urllib.error
-import urllib.request
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from tests.factories import ClusterFactory, InspectionFactory, district
+from tests.live import JSON, request
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def call(url, token=None, method="GET", body=None, accept="application/json"):
-    headers = {"Accept": accept}
-    if token:
-        headers["Authorization"] = f"Token {token}"
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 def test_token_flow_over_http(live_server, settings):
     base = live_server.url
     # The documentation is there without signing in, and served from this server only.
-    status, headers, page = call(f"{base}/api/docs/", accept="text/html")
+    status, headers, page = request(f"{base}/api/docs/", accept="text/html")
     assert status == 200
     assert b"swagger-ui" in page
     assert b"/static/drf_spectacular_sidecar/" in page
     assert b"cdn." not in page
-    status, _, _ = call(f"{base}/api/schema/", accept="application/vnd.oai.openapi")
+    status, _, _ = request(f"{base}/api/schema/", accept="application/vnd.oai.openapi")
     assert status == 200
 
     # An administrator makes the other department's account and its token in one step.
@@ -60,13 +43,13 @@ def test_token_flow_over_http(live_server, settings):
     InspectionFactory(cluster=cluster, inspected_on=datetime.date(2021, 7, 1), result="fails")
 
     # No token: 401, in JSON.
-    status, headers, body = call(f"{base}/api/v1/stats/wastewater-compliance/")
+    status, headers, body = request(f"{base}/api/v1/stats/wastewater-compliance/", accept=JSON)
     assert status == 401
     assert headers["Content-Type"].startswith("application/json")
 
     # The KPI at 2021-12-31 per district.
-    status, _, body = call(
-        f"{base}/api/v1/stats/wastewater-compliance/?as_of=2021-12-31", token=token
+    status, _, body = request(
+        f"{base}/api/v1/stats/wastewater-compliance/?as_of=2021-12-31", token=token, accept=JSON
     )
     assert status == 200
     kpi = json.loads(body)
@@ -75,9 +58,10 @@ def test_token_flow_over_http(live_server, settings):
     assert (thanh_tri["operating"], thanh_tri["compliant"]) == (1, 0)
 
     # The clusters of one district failing inspection, as CSV for Excel.
-    status, headers, raw = call(
+    status, headers, raw = request(
         f"{base}/api/v1/clusters/?district=020&wastewater_state=failed&as_of=2021-12-31&format=csv",
         token=token,
+        accept=JSON,
     )
     assert status == 200
     assert headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -88,7 +72,7 @@ def test_token_flow_over_http(live_server, settings):
     ]
 
     # Recording an inspection.
-    status, headers, body = call(
+    status, headers, body = request(
         f"{base}/api/v1/inspections/",
         token=token,
         method="POST",
@@ -100,8 +84,11 @@ def test_token_flow_over_http(live_server, settings):
             "agency": "Sở Tài nguyên và Môi trường Hà Nội",
             "reference": "KQ-2021/887",
         },
+        accept=JSON,
     )
     assert status == 201, body
     assert json.loads(body)["cluster"] == "CCN-NGOC-HOI"
-    status, _, body = call(f"{base}/api/v1/clusters/CCN-NGOC-HOI/?as_of=2021-12-31", token=token)
+    status, _, body = request(
+        f"{base}/api/v1/clusters/CCN-NGOC-HOI/?as_of=2021-12-31", token=token, accept=JSON
+    )
     assert json.loads(body)["wastewater_state"] == "compliant"

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from clusters.models import IndustrialCluster, WastewaterInspection
 from clusters.selectors import target_for
+from registry.dates import today
 from registry.models import Target
 from reports.models import PublishedReport
 from tests.dashboard.helpers import in_group, make_city
@@ -28,16 +29,33 @@ def test_publish_then_a_back_dated_change_shows_both_figures(
     make_city()
     login(department_user)
     page.goto(f"{live_server.url}/")
+    # A cut-off after today is refused: the page says why, in Vietnamese whatever the
+    # browser's language, and the form keeps what was typed, to correct and send again.
+    next_year = str(today().year + 1)
+    note = "Bổ sung kết quả quan trắc tháng 11"
     page.select_option("#publish-period", "year")
+    page.fill("#publish-year", next_year)
+    page.fill("#publish-note", note)
+    page.click("#publish-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    reason = page.locator("#publish-messages").inner_text()
+    assert f"Ngày chốt số liệu 14/12/{next_year} sau ngày hôm nay" in reason
+    assert page.locator("#publish-period").input_value() == "year"
+    assert page.locator("#publish-year").input_value() == next_year
+    assert page.locator("#publish-note").input_value() == note
+    assert not PublishedReport.objects.exists()
+
     page.fill("#publish-year", "2025")
     page.click("#publish-form button[type=submit]")
     page.wait_for_url("**/?as_of=2025-12-14")
     report = PublishedReport.objects.get()
-    assert (report.period, report.year, report.cut_off) == (
+    assert (report.period, report.year, report.cut_off, report.note) == (
         "year",
         2025,
         datetime.date(2025, 12, 14),
+        note,
     )
+    assert page.locator("#publish-note").input_value() == ""  # kept once only
     panel = page.locator("#published-panel")
     assert panel.is_visible()
     assert "department" in page.locator("#published-title").inner_text()

@@ -1,9 +1,6 @@
 """``/api/v1/reports/`` and the KPI endpoint at a published cut-off, over real HTTP."""
 
 import datetime
-import json
-import urllib.error
-import urllib.request
 
 import pytest
 from django.contrib.auth.models import Group
@@ -13,23 +10,8 @@ from registry.tokens import ApiToken
 from reports.models import PublishedReport
 from reports.services import publish
 from tests.factories import InspectionFactory, UserFactory, district
+from tests.live import call_api
 from tests.reports.conftest import operating_cluster
-
-
-def call(url, token=None, method="GET", body=None):
-    headers = {"Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Token {token}"
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
 
 
 def token_of(user) -> str:
@@ -54,35 +36,39 @@ def test_publish_correct_and_read_over_http(live_server):
     local = token_of(local_user)
 
     # Local staff may not publish; nobody can publish a future cut-off or a bad period.
-    status, body = call(f"{base}/reports/", local, "POST", {"period": "year", "year": 2025})
+    status, body = call_api(f"{base}/reports/", local, "POST", {"period": "year", "year": 2025})
     assert status == 403
     next_year = datetime.date.today().year + 1
-    status, body = call(
+    status, body = call_api(
         f"{base}/reports/", department, "POST", {"period": "year", "year": next_year}
     )
     assert status == 400 and f"14/12/{next_year}" in body["year"][0]
-    status, body = call(f"{base}/reports/", department, "POST", {"period": "quý", "year": 2025})
+    status, body = call_api(f"{base}/reports/", department, "POST", {"period": "quý", "year": 2025})
     assert status == 400 and "period" in body
-    status, body = call(f"{base}/reports/", department, "POST", ["year", 2025])
+    status, body = call_api(f"{base}/reports/", department, "POST", ["year", 2025])
     assert status == 400 and "detail" in body
     assert not PublishedReport.objects.exists()
 
     # Publish 14/12/2025.
-    status, first = call(f"{base}/reports/", department, "POST", {"period": "year", "year": 2025})
+    status, first = call_api(
+        f"{base}/reports/", department, "POST", {"period": "year", "year": 2025}
+    )
     assert status == 201, first
     assert first["cut_off"] == "2025-12-14" and first["grouping"] == "commune"
     assert first["published_by"] == "so-cong-thuong" and first["current"] is True
     assert first["figures"]["kpi"]["compliant"] == 1
 
     # A correction needs a note (in Vietnamese), then supersedes.
-    status, body = call(f"{base}/reports/", department, "POST", {"period": "year", "year": 2025})
+    status, body = call_api(
+        f"{base}/reports/", department, "POST", {"period": "year", "year": 2025}
+    )
     assert status == 400 and "ghi chú" in body["note"][0].lower()
-    status, second = call(
+    status, second = call_api(
         f"{base}/reports/", department, "POST", {"period": "year", "year": 2025, "note": "Sửa"}
     )
     assert status == 201 and second["supersedes"] == first["id"]
 
-    status, listing = call(f"{base}/reports/", local)
+    status, listing = call_api(f"{base}/reports/", local)
     assert status == 200
     rows = {row["id"]: row for row in listing["results"]}
     assert rows[first["id"]]["current"] is False
@@ -91,16 +77,16 @@ def test_publish_correct_and_read_over_http(live_server):
     assert "figures" not in rows[first["id"]]
 
     # Both stay readable; local staff see their clusters' rows only, the figures whole.
-    status, old = call(f"{base}/reports/{first['id']}/", local)
+    status, old = call_api(f"{base}/reports/{first['id']}/", local)
     assert status == 200
     assert [row["code"] for row in old["figures"]["clusters"]] == ["CCN-DUC-TU"]
     assert old["figures"]["kpi"]["operating"] == 2
-    status, whole = call(f"{base}/reports/{first['id']}/", department)
+    status, whole = call_api(f"{base}/reports/{first['id']}/", department)
     assert {row["code"] for row in whole["figures"]["clusters"]} == {"CCN-DUC-TU", "CCN-XA-CAU"}
 
     # No way to change or delete one.
     for method in ("PUT", "PATCH", "DELETE"):
-        status, _ = call(f"{base}/reports/{first['id']}/", department, method, {"note": "x"})
+        status, _ = call_api(f"{base}/reports/{first['id']}/", department, method, {"note": "x"})
         assert status == 405, method
 
 
@@ -116,7 +102,7 @@ def test_the_kpi_at_a_published_cut_off_over_http(live_server):
     report = publish("year", 2025, department_user)
     kpi_url = f"{base}/stats/wastewater-compliance/?as_of=2025-12-14"
 
-    status, kpi = call(kpi_url, token)
+    status, kpi = call_api(kpi_url, token)
     assert status == 200
     assert kpi["published"]["report"] == report.pk
     assert kpi["published"]["differs"] is False
@@ -129,7 +115,7 @@ def test_the_kpi_at_a_published_cut_off_over_http(live_server):
     failure._history_user = editor
     failure.save()
 
-    status, kpi = call(kpi_url, token)
+    status, kpi = call_api(kpi_url, token)
     published = kpi["published"]
     assert published["figures"]["compliant"] == 1  # as published
     assert kpi["compliant"] == 0  # today's recomputation for the same date
@@ -141,7 +127,7 @@ def test_the_kpi_at_a_published_cut_off_over_http(live_server):
 
     # Another date, another grouping, one unit: no published figures.
     for query in ("as_of=2025-12-15", "as_of=2025-12-14&by=district", "as_of=2025-12-14&unit=017"):
-        status, kpi = call(f"{base}/stats/wastewater-compliance/?{query}", token)
+        status, kpi = call_api(f"{base}/stats/wastewater-compliance/?{query}", token)
         assert status == 200 and kpi["published"] is None, query
 
 

@@ -3,23 +3,13 @@
 import csv
 import io
 import json
-import urllib.error
-import urllib.request
 
 import pytest
 
 from reports.services import publish
 from tests.factories import InspectionFactory
+from tests.live import request
 from tests.reports.conftest import operating_cluster
-
-
-def get(url, headers=None):
-    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -31,25 +21,25 @@ def test_open_data_without_signing_in(live_server, superuser):
     report = publish("year", 2025, superuser)
     base = f"{live_server.url}/open"
 
-    status, headers, body = get(f"{base}/reports/")
+    status, headers, body = request(f"{base}/reports/")
     assert status == 200
     (row,) = json.loads(body)
     assert row["id"] == report.pk and row["cut_off"] == "2025-12-14"
     assert (row["kpi"]["operating"], row["kpi"]["compliant"]) == (1, 1)
     assert headers["Cache-Control"].startswith("public, max-age=")
     etag = headers["ETag"]
-    status, _, body304 = get(f"{base}/reports/", {"If-None-Match": etag})
+    status, _, body304 = request(f"{base}/reports/", headers={"If-None-Match": etag})
     assert status == 304 and body304 == b""
 
-    status, _, detail = get(f"{base}/reports/{report.pk}.json")
+    status, _, detail = request(f"{base}/reports/{report.pk}.json")
     assert status == 200 and json.loads(detail)["kpi"]["share_percent"] == "100.00"
-    status, headers, raw = get(f"{base}/reports/{report.pk}.csv")
+    status, headers, raw = request(f"{base}/reports/{report.pk}.csv")
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0]["unit"] == "" and rows[0]["operating"] == "1"
     assert len(rows) == 1 + len(json.loads(detail)["kpi"]["units"])
 
-    status, headers, page = get(f"{base}/", {"Accept": "text/html"})
+    status, headers, page = request(f"{base}/", accept="text/html")
     assert status == 200 and "14/12/2025" in page.decode()
     assert '<html lang="vi">' in page.decode()
 
@@ -58,7 +48,7 @@ def test_open_data_without_signing_in(live_server, superuser):
         text = text.decode("utf-8-sig")
         assert "CCN-DUC-TU" not in text and "Dục Tú" not in text
         assert superuser.username not in text
-    assert get(f"{base}/reports/999999.json")[0] == 404
+    assert request(f"{base}/reports/999999.json")[0] == 404
 
 
 @pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 
 from reports.services import publish
 from tests.factories import InspectionFactory
+from tests.live import request
 from tests.reports.conftest import operating_cluster
-from tests.reports.test_open import get
 
 
 @pytest.mark.django_db(transaction=True)
@@ -18,7 +18,7 @@ def test_a_corrected_publication_names_its_successor(live_server, superuser):
     first = publish("year", 2025, superuser)
     base = f"{live_server.url}/open/reports"
 
-    status, headers, body = get(f"{base}/{first.pk}.json")
+    status, headers, body = request(f"{base}/{first.pk}.json")
     assert status == 200
     shown = json.loads(body)
     assert (shown["current"], shown["superseded_by"]) == (True, None)
@@ -27,12 +27,12 @@ def test_a_corrected_publication_names_its_successor(live_server, superuser):
     second = publish("year", 2025, superuser, note="Đính chính số liệu kiểm tra")
 
     # The old tag no longer matches: the report's JSON now says it was corrected.
-    status, _, body = get(f"{base}/{first.pk}.json", {"If-None-Match": tag})
+    status, _, body = request(f"{base}/{first.pk}.json", headers={"If-None-Match": tag})
     assert status == 200
     shown = json.loads(body)
     assert (shown["current"], shown["superseded_by"]) == (False, second.pk)
 
-    status, _, body = get(f"{base}/")
+    status, _, body = request(f"{base}/")
     (row,) = json.loads(body)
     assert (row["id"], row["current"], row["superseded_by"]) == (second.pk, True, None)
 
