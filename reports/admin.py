@@ -28,7 +28,6 @@ class PublishedReportAdmin(DepartmentOnlyMixin, SimpleHistoryAdmin):
         "is_current_display",
     ]
     list_filter = ["period", "year"]
-    list_select_related = ["published_by", "supersedes", "superseded_by"]
     fields = [
         "period",
         "year",
@@ -66,6 +65,15 @@ class PublishedReportAdmin(DepartmentOnlyMixin, SimpleHistoryAdmin):
             '<pre style="max-height:40em;overflow:auto">{}</pre>',
             json.dumps(obj.figures, ensure_ascii=False, indent=2),
         )
+
+    def get_queryset(self, request):
+        # Who published and the related reports in the same query, without those reports'
+        # figures; the list reads none of a report's own figures either (every cluster's row).
+        queryset = super().get_queryset(request).with_people()
+        match = request.resolver_match
+        if match is not None and match.url_name.endswith("_changelist"):
+            queryset = queryset.defer("figures")
+        return queryset
 
     def has_add_permission(self, request):
         return False

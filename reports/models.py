@@ -40,6 +40,11 @@ class PublishedReportQuerySet(models.QuerySet):
             "supersedes__figures", "superseded_by__figures"
         )
 
+    def with_successor(self):
+        """Each report with the id of the publication that superseded it (``successor_id``;
+        None for a current one), read in the same query."""
+        return self.annotate(annotated_successor_id=models.F("superseded_by__id"))
+
     def with_kpi(self):
         """The reports with their KPI only (``published_kpi``): ``figures`` also holds every
         cluster's row and the overdue lists (10,000 rows at national scale), which the KPI
@@ -143,5 +148,14 @@ class PublishedReport(models.Model):
             return None
 
     @property
+    def successor_id(self) -> int | None:
+        """The id of the publication that superseded this one (None while it is current):
+        from ``with_successor()``'s annotation when the report was read with it."""
+        if "annotated_successor_id" in self.__dict__:
+            return self.annotated_successor_id
+        successor = self.successor
+        return None if successor is None else successor.pk
+
+    @property
     def is_current(self) -> bool:
-        return self.successor is None
+        return self.successor_id is None

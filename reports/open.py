@@ -5,7 +5,6 @@ cacheable (``ETag``, ``Cache-Control: public``; 304 on ``If-None-Match``)."""
 
 import hashlib
 
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -61,7 +60,7 @@ def public(report: PublishedReport) -> dict:
         "cut_off": report.cut_off.isoformat(),
         # The day in Hanoi (TIME_ZONE), not in UTC: 01:00 on the 3rd is not the 2nd.
         "published_on": timezone.localdate(report.published_at).isoformat(),
-        "current": report.successor_id is None,
+        "current": report.is_current,
         "superseded_by": report.successor_id,
         "kpi": report.published_kpi,
     }
@@ -69,7 +68,7 @@ def public(report: PublishedReport) -> dict:
 
 def published_reports():
     """The reports as open data reads them: the KPI only, and the successor's id."""
-    return PublishedReport.objects.with_kpi().annotate(successor_id=F("superseded_by__id"))
+    return PublishedReport.objects.with_kpi().with_successor()
 
 
 def current_reports():

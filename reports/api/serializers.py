@@ -72,8 +72,7 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_superseded_by(self, report) -> int | None:
-        successor = report.successor
-        return None if successor is None else successor.pk
+        return report.successor_id
 
     def get_current(self, report) -> bool:
         return report.is_current
