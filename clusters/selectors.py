@@ -220,10 +220,10 @@ def wastewater_compliance(
     covered, rows_of_districts = [], {}
     if units is not None or with_units:
         covered, rows_of_districts = resolve_units(grouping, units)
-    # One statement: (target, unit, state, count) per group of the clusters operating at
+    # One statement: (unit, state, count, NULL) per group of the clusters operating at
     # as_of, over the covered units' clusters when units are given (all clusters otherwise:
-    # those in no unit count in the total); each unit's counts start from every operating
-    # state at 0 (a C-level copy).
+    # those in no unit count in the total), and the target's row (NULL, NULL, NULL, percent);
+    # each unit's counts start from every operating state at 0 (a C-level copy).
     sql, params = _kpi_statement(
         connection.vendor, as_of, grouping, None if units is None else tuple(covered)
     )
@@ -235,7 +235,7 @@ def wastewater_compliance(
     city = zero.copy()
     by_unit: dict[int | None, dict[str, int]] = {}
     for key, state, n, percent in rows:
-        if state is None:  # the target's row (a group always has a state)
+        if n is None:  # the target's row (a group's count is never NULL)
             target_percent = _as_percent(percent)
         elif state in zero:
             counts = by_unit.get(key)

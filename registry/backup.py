@@ -115,9 +115,10 @@ def backup(path: Path, using: str = "default") -> Path:
                 # The check re-evaluates CHECK constraints, which use the SQL functions Django
                 # gives its SQLite connections (REGEXP, django_date_extract …).
                 register_sqlite_functions(target)
-                (verdict,) = target.execute("PRAGMA integrity_check").fetchone()
-            except sqlite3.Error as error:  # e.g. a function a CHECK uses is unknown
-                raise BackupError(f"the SQLite copy could not be checked: {error}") from error
+                try:
+                    (verdict,) = target.execute("PRAGMA integrity_check").fetchone()
+                except sqlite3.Error as error:  # e.g. a function a CHECK uses is unknown
+                    raise BackupError(f"the SQLite copy could not be checked: {error}") from error
             finally:
                 target.close()
             if verdict != "ok":

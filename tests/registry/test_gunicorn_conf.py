@@ -8,11 +8,15 @@ import sys
 
 from django.conf import settings
 
+# The configuration read as gunicorn reads it (`gunicorn -c gunicorn.conf.py`), and the hook
+# gunicorn then holds called as a worker calls it once the application is loaded.
 PROBE = """
-import gc, runpy
-config = runpy.run_path("gunicorn.conf.py")
+import gc, sys
+sys.argv = ["gunicorn", "-c", "gunicorn.conf.py"]
+from gunicorn.app.wsgiapp import WSGIApplication
+hook = WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").cfg.post_worker_init
 before = gc.get_freeze_count()
-config["post_worker_init"](None)
+hook(None)
 print(*gc.get_threshold(), before == 0 and gc.get_freeze_count() > 0)
 """
 
