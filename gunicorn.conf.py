@@ -66,10 +66,10 @@ control_socket_disable = True
 # The cyclic garbage collector, tuned for a worker that serves requests (BENCHMARKS.md). With
 # Python's default a young-generation pass runs every 700 new objects and walks every young
 # object still alive: a KPI over the country's 3,321 communes builds some 50,000 objects and
-# spent 2-4 ms of its 30-33 in such passes. Every 50,000 objects it runs once or twice a
-# request. The objects loaded at start (Django, the app, its modules) are frozen: full passes
-# no longer walk them. Reference cycles are still collected, later: a worker's peak memory
-# in `make bench` was 155 MB against 142-150 MB with Python's default.
+# spent 4-5 ms of its 33-35 (in process) in such passes. Every 50,000 objects it runs once or
+# twice a request. The objects loaded at start (Django, the app, its modules) are frozen: full
+# passes no longer walk them. Reference cycles are still collected, later: a worker's peak
+# memory in `make bench` was 154-156 MB against 142-150 MB without this.
 gc_thresholds = _thresholds("GUNICORN_GC_THRESHOLD", (50_000, 10, 10))
 
 
