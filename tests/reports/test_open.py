@@ -1,6 +1,7 @@
 """/open/: the published figures without signing in, aggregate only, cacheable, throttled."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -12,13 +13,16 @@ from tests.live import request
 from tests.reports.conftest import operating_cluster
 
 
-@pytest.mark.django_db(transaction=True)
-def test_open_data_without_signing_in(live_server, superuser):
-    import datetime
-
+def publish_one_compliant_cluster(user):
+    """Year 2025 published with one operating cluster, compliant at the cut-off."""
     cluster = operating_cluster("CCN-DUC-TU", "Cụm công nghiệp Dục Tú")
     InspectionFactory(cluster=cluster, inspected_on=datetime.date(2025, 6, 1))
-    report = publish("year", 2025, superuser)
+    return publish("year", 2025, user)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_open_data_without_signing_in(live_server, superuser):
+    report = publish_one_compliant_cluster(superuser)
     base = f"{live_server.url}/open"
 
     status, headers, body = request(f"{base}/reports/")
@@ -118,3 +122,42 @@ def test_open_data_reads_the_published_kpi_not_every_cluster_row(superuser):
     (report,) = current_reports()
     assert "figures" in report.get_deferred_fields()
     assert report.published_kpi["operating"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_corrected_publication_names_its_successor(live_server, superuser):
+    first = publish_one_compliant_cluster(superuser)
+    base = f"{live_server.url}/open/reports"
+
+    status, headers, body = request(f"{base}/{first.pk}.json")
+    assert status == 200
+    shown = json.loads(body)
+    assert (shown["current"], shown["superseded_by"]) == (True, None)
+    tag = headers["ETag"]
+
+    second = publish("year", 2025, superuser, note="Đính chính số liệu kiểm tra")
+
+    # The old tag no longer matches: the report's JSON now says it was corrected.
+    status, _, body = request(f"{base}/{first.pk}.json", headers={"If-None-Match": tag})
+    assert status == 200
+    shown = json.loads(body)
+    assert (shown["current"], shown["superseded_by"]) == (False, second.pk)
+
+    status, _, body = request(f"{base}/")
+    (row,) = json.loads(body)
+    assert (row["id"], row["current"], row["superseded_by"]) == (second.pk, True, None)
+
+
+@pytest.mark.django_db
+def test_the_list_reads_each_successor_in_the_same_query(
+    client, superuser, django_assert_num_queries
+):
+    operating_cluster("CCN-A", "Cụm A")
+    publish("year", 2024, superuser)
+    publish("year", 2025, superuser)
+    publish("year", 2025, superuser, note="Đính chính")
+    client.get("/open/reports/")  # the throttle's first write for this address
+    with django_assert_num_queries(2):  # the throttle, the reports with their successors
+        response = client.get("/open/reports/")
+    assert response.status_code == 200
+    assert [r["current"] for r in response.json()] == [True, True]
