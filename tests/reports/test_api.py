@@ -218,3 +218,41 @@ def test_a_target_changed_after_publication_is_named_and_a_later_year_is_not():
         (str(applying.year), f"{applying.percent:.2f} %", "changed")
     ]
     assert published["differs"]  # the target's percent is part of the figures
+
+
+@pytest.mark.django_db(transaction=True)
+def test_local_staff_read_the_overdue_lists_of_their_clusters_only(live_server, local_staff):
+    """A report's overdue lists name clusters: an account of Đông Anh reads its own items
+    in each list (and the count of the start list), the department every item."""
+    from tests.factories import ClusterFactory
+
+    for code, district_code in (("CCN-CHO-017", "017"), ("CCN-CHO-281", "281")):
+        ClusterFactory(  # established in 2015, never started: start-overdue at the cut-off
+            code=code, district=district(district_code), established_on=datetime.date(2015, 3, 1)
+        )
+    for code, district_code in (("CCN-XAY-017", "017"), ("CCN-XAY-281", "281")):
+        ClusterFactory(  # under construction, its planned completion long past
+            code=code,
+            district=district(district_code),
+            established_on=datetime.date(2015, 3, 1),
+            construction_started_on=datetime.date(2016, 1, 1),
+            planned_completion=datetime.date(2019, 12, 31),
+        )
+    report = publish("year", 2025, department_account())
+    base = f"{live_server.url}/api/v1/reports/{report.pk}/"
+
+    status, whole = call_api(base, token_of(department_account("so-cong-thuong-2")))
+    assert status == 200
+    overdue = whole["figures"]["overdue"]
+    assert {i["code"] for i in overdue["start_overdue"]} == {"CCN-CHO-017", "CCN-CHO-281"}
+    assert {i["code"] for i in overdue["completion_overdue"]} == {"CCN-XAY-017", "CCN-XAY-281"}
+    assert overdue["count"] == 2
+
+    status, own = call_api(base, token_of(local_staff))
+    assert status == 200
+    overdue = own["figures"]["overdue"]
+    assert [i["code"] for i in overdue["start_overdue"]] == ["CCN-CHO-017"]
+    assert [i["code"] for i in overdue["results"]] == ["CCN-CHO-017"]
+    assert [i["code"] for i in overdue["completion_overdue"]] == ["CCN-XAY-017"]
+    assert overdue["count"] == 1
+    assert own["figures"]["kpi"] == whole["figures"]["kpi"]  # aggregate: whole
