@@ -26,9 +26,9 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from registry.errors import post_only
 from registry.pending_imports import PendingImport
 from registry.uploads import UnreadableFile, max_upload_bytes
 
@@ -142,7 +142,7 @@ class SpreadsheetUploadSteps:
         }
 
     # -- step 2: confirm or cancel --------------------------------------------------------------
-    @method_decorator(require_POST)
+    @method_decorator(post_only())
     def process_import(self, request, **kwargs):
         if not self.has_import_permission(request):
             raise PermissionDenied

@@ -63,14 +63,8 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        period, year = (
-            self.period_message,
-            self.year_message
-            % {
-                "first": FIRST_YEAR,
-                "last": LAST_YEAR,
-            },
-        )
+        period = self.period_message
+        year = self.year_message % {"first": FIRST_YEAR, "last": LAST_YEAR}
         self.fields["period"].error_messages.update(required=period, invalid_choice=period)
         self.fields["year"].error_messages.update(
             required=year, invalid=year, min_value=year, max_value=year

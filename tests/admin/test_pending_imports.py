@@ -239,3 +239,25 @@ def test_tampered_export_format_or_resource_is_a_form_error(client, dong_anh_sta
         assert 'class="errorlist' in response.content.decode(), field
     response = client.get(reverse(f"admin:{CLUSTERS}_spreadsheet_template"), {"format": value})
     assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("vi", "Địa chỉ này chỉ nhận biểu mẫu được gửi từ trang"),
+        ("en", "This address only takes a form sent from the site"),
+    ],
+)
+def test_a_get_of_the_confirm_address_is_a_405_page_in_the_user_s_language(
+    client, dong_anh_staff, language, reason
+):
+    """The confirm step takes the preview's form only: a GET (a bookmark, a reload) imports
+    nothing and says so on the project's error page, as the publish address does."""
+    client.force_login(dong_anh_staff)
+    client.cookies["django_language"] = language
+    response = client.get(reverse(f"admin:{CLUSTERS}_process_import"), {"import_file_name": "x"})
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    page = response.content.decode()
+    assert f'<html lang="{language}">' in page and reason in page
+    assert not IndustrialCluster.objects.exists()
